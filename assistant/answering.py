@@ -14,6 +14,7 @@ separately as "not an answer".
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,10 +22,28 @@ from typing import Any
 import numpy as np
 
 from .chunking import Sentence
-from .retrieval import Passage, Retriever, tokenize
+from .retrieval import Passage, Retriever, term_weights, tokenize
 from .sources import Document, date_label
 
 ABSTAIN_TEXT = "The sources do not answer this question."
+
+_MONTH = (r"January|February|March|April|May|June|July|August|September|October|November|"
+          r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
+# What kind of answer a question asks for, and how to spot one in a sentence.
+_TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("number", re.compile(r"\bhow (many|much|long|often)\b|\bwhat (percentage|share|number)\b",
+                          re.I),
+     re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|"
+                r"hundred|thousand|million|billion|several|few)\b", re.I)),
+    ("time", re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)\b|\bsince when\b"
+                        r"|\bon what date\b", re.I),
+     re.compile(rf"\b(1[89]|20)\d\d\b|\b({_MONTH})\b|\b(year|month|week|decade)s?\b|"
+                r"\bago\b|\bhours before\b", re.I)),
+    ("person", re.compile(r"^\s*(who|whom|whose)\b", re.I),
+     re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z-]+)+\b|\b(minister|president|official|"
+                r"spokesman|director|secretary|court|government|administration|analyst|fellow|"
+                r"expert)s?\b", re.I)),
+)
 
 
 @dataclass(frozen=True)
@@ -35,19 +54,21 @@ class Policy:
     prints the figures for each setting; see the README's "Abstention" section.
     """
 
-    w_cosine: float = 0.6
-    w_coverage: float = 0.4
+    w_cosine: float = 0.4
+    w_coverage: float = 0.6
     w_rank: float = 0.05
+    w_type: float = 0.1
     question_penalty: float = 0.15
     extra_margin: float = 0.06
     max_sentences: int = 3
     # Abstention: a logistic score over evidence signals; abstain below ``threshold``.
-    bias: float = -4.0
-    w_abs_cosine: float = 6.0
-    w_abs_coverage: float = 3.0
-    w_abs_unknown: float = -4.0
-    w_abs_agree: float = 0.5
-    threshold: float = 0.5
+    bias: float = -2.117
+    w_abs_cosine: float = 1.484
+    w_abs_coverage: float = -1.434
+    w_abs_unknown: float = -3.851
+    w_abs_agree: float = -0.892
+    w_abs_typed: float = 5.369
+    threshold: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -107,7 +128,32 @@ class Scored:
     passage: Passage
     cosine: float
     coverage: float
+    typed: bool
     score: float
+
+
+def expected_type(question: str) -> str:
+    """The kind of answer a question wants: "number", "time", "person" or "".
+
+    >>> expected_type("How many countries?"), expected_type("When was it signed?")
+    ('number', 'time')
+    """
+    return next((name for name, asks, _ in _TYPES if asks.search(question)), "")
+
+
+def offers_type(sentence: str, kind: str, question: str) -> bool:
+    """Does the sentence hold an answer of ``kind`` that the question did not already give?
+
+    >>> offers_type("It was signed in 2016.", "time", "When was it signed?")
+    True
+    >>> offers_type("It was signed.", "time", "When was it signed in 2016?")
+    False
+    """
+    if not kind:
+        return True
+    pattern = next(p for name, _, p in _TYPES if name == kind)
+    asked = {m.group(0).lower() for m in pattern.finditer(question)}
+    return any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
 
 
 def compose(parts: Sequence[tuple[str, str]]) -> str:
@@ -140,55 +186,55 @@ class Answerer:
         self.documents = {d.id: d for d in data.documents}
         self.chunks = data.chunks
         self.sentence_tokens = [set(tokenize(s.text)) for s in data.sentences]
-        self.idf, self.vocabulary = _idf(retriever.chunk_tokens)
+        self.vocabulary = frozenset(t for tokens in retriever.chunk_tokens for t in tokens)
 
-    def weights(self, tokens: Sequence[str]) -> dict[str, float]:
-        """IDF weight of each distinct question word; unseen words weigh most."""
-        top = max(self.idf.values(), default=1.0) + 1.0
-        return {t: self.idf.get(t, top) for t in dict.fromkeys(tokens)}
-
-    def candidates(self, qvec: np.ndarray, tokens: Sequence[str],
-                   passages: Sequence[Passage]) -> list[Scored]:
+    def candidates(self, qvec: np.ndarray, query: str, passages: Sequence[Passage],
+                   question: str | None = None) -> list[Scored]:
         """Every sentence of the passages, best score first."""
-        weights = self.weights(tokens)
+        weights = term_weights(query)
         total = sum(weights.values()) or 1.0
+        question = question or query
+        kind = expected_type(question)
         seen: dict[str, Scored] = {}
         for passage in passages:
             for sid in self.chunks[passage.index].sentence_ids:
                 if sid in seen:
                     continue
                 row = self.rows[sid]
-                seen[sid] = self._score(row, passage, qvec, weights, total)
+                seen[sid] = self._score(row, passage, qvec, weights, total, (kind, question))
         return sorted(seen.values(), key=lambda s: (-s.score, s.row))
 
     def _score(self, row: int, passage: Passage, qvec: np.ndarray,
-               weights: Mapping[str, float], total: float) -> Scored:
+               weights: Mapping[str, float], total: float, want: tuple[str, str]) -> Scored:
         p = self.policy
         sentence = self.sentences[row]
         cosine = float(np.dot(self.vectors[row], qvec))
         words = self.sentence_tokens[row]
         coverage = sum(w for t, w in weights.items() if t in words) / total
-        score = p.w_cosine * cosine + p.w_coverage * coverage + p.w_rank / passage.rank
+        typed = offers_type(sentence.text, *want)
+        score = (p.w_cosine * cosine + p.w_coverage * coverage + p.w_rank / passage.rank
+                 + p.w_type * typed)
         if sentence.text.rstrip().endswith("?"):
             score -= p.question_penalty
-        return Scored(row, sentence, passage, cosine, coverage, score)
+        return Scored(row, sentence, passage, cosine, coverage, typed, score)
 
-    def features(self, best: Scored, tokens: Sequence[str],
+    def features(self, best: Scored, query: str,
                  passages: Sequence[Passage]) -> dict[str, float]:
         """The signals the abstention test weighs."""
-        weights = self.weights(tokens)
+        weights = term_weights(query)
         total = sum(weights.values()) or 1.0
         unknown = sum(w for t, w in weights.items() if t not in self.vocabulary) / total
         by_dense = sorted(passages, key=lambda q: -q.dense_score)[:3]
         by_bm25 = sorted(passages, key=lambda q: -q.bm25_score)[:3]
         agree = float(bool({q.index for q in by_dense} & {q.index for q in by_bm25[:1]}))
         return {"cosine": best.cosine, "coverage": best.coverage, "unknown": unknown,
-                "agree": agree}
+                "agree": agree, "typed": float(best.typed)}
 
     def confidence(self, features: Mapping[str, float]) -> float:
         p = self.policy
         z = (p.bias + p.w_abs_cosine * features["cosine"] + p.w_abs_coverage * features["coverage"]
-             + p.w_abs_unknown * features["unknown"] + p.w_abs_agree * features["agree"])
+             + p.w_abs_unknown * features["unknown"] + p.w_abs_agree * features["agree"]
+             + p.w_abs_typed * features["typed"])
         return 1.0 / (1.0 + math.exp(-z))
 
     def select(self, ranked: Sequence[Scored]) -> list[Scored]:
@@ -218,23 +264,13 @@ class Answerer:
                         s.start, s.end, chunk.text, chunk.start, s.paragraph, chunk.id, doc.url)
 
 
-def _idf(chunk_tokens: Sequence[Sequence[str]]) -> tuple[dict[str, float], frozenset[str]]:
-    df: dict[str, int] = {}
-    for tokens in chunk_tokens:
-        for t in set(tokens):
-            df[t] = df.get(t, 0) + 1
-    n = len(chunk_tokens)
-    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-    return idf, frozenset(df)
-
-
-def answer_from(answerer: Answerer, question: str, qvec: np.ndarray, tokens: Sequence[str],
+def answer_from(answerer: Answerer, question: str, query: str, qvec: np.ndarray,
                 passages: Sequence[Passage]) -> tuple[str, tuple[Citation, ...], bool, float]:
-    """(text, citations, abstained, confidence) for one question."""
-    ranked = answerer.candidates(qvec, tokens, passages) if passages else []
+    """(text, citations, abstained, confidence); ``query`` is the question in context."""
+    ranked = answerer.candidates(qvec, query, passages, question) if passages else []
     if not ranked:
         return ABSTAIN_TEXT, (), True, 0.0
-    confidence = answerer.confidence(answerer.features(ranked[0], tokens, passages))
+    confidence = answerer.confidence(answerer.features(ranked[0], query, passages))
     if confidence < answerer.policy.threshold:
         return ABSTAIN_TEXT, (), True, confidence
     text, citations = answerer.cite(answerer.select(ranked))

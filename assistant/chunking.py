@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .sources import PARAGRAPH_BREAK, Document
+from .sources import PARAGRAPH_BREAK, Document, date_label
 
 
 @dataclass(frozen=True)
@@ -166,3 +166,16 @@ def chunk_documents(
         all_sentences.extend(sentences)
         all_chunks.extend(chunks)
     return all_sentences, all_chunks
+
+
+def with_header(text: str, doc: Document) -> str:
+    """Text prefixed with its document's title, publisher and date, for indexing.
+
+    A chunk alone rarely names its source; the header lets a question such as
+    "what did the 2020 piece say" find it.
+
+    >>> with_header("It ended.", Document("d", "d.txt", "Pact Ends", "It ended.", date="2019-11"))
+    'Pact Ends (November 2019).\\nIt ended.'
+    """
+    source = ", ".join(x for x in (doc.publisher, date_label(doc.date)) if x)
+    return f"{doc.title}{f' ({source})' if source else ''}.\n{text}"

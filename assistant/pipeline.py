@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .answering import Answer, Answerer, answer_from
-from .chunking import chunk_documents
+from .chunking import chunk_documents, with_header
 from .cleaning import normalize_characters
 from .config import MAX_QUESTION_CHARS, Settings
 from .embedding import Embedder
@@ -34,11 +34,12 @@ log = logging.getLogger(__name__)
 # Words that point back at an earlier turn ("it", "they", "that deal").
 _ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|theirs|this|that|these|those|he|she|him|her|his|there|then|"
-    r"the (pact|deal|agreement|accord|decision|move|court|country|countries))\b",
+    r"the (pact|deal|agreement|accord|decision|move|court|country|countries)|"
+    r"in response|in return|instead|afterwards|after that|before that|as a result|the same)\b",
     re.IGNORECASE,
 )
-_ELLIPSIS = re.compile(r"^\s*(and|but|so|also|what about|how about|why|why not|when|who)\b",
-                       re.IGNORECASE)
+_CONNECTIVE = re.compile(r"^\s*(and|but|so|also|what about|how about|what else)\b", re.I)
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w-]+")
 
 
 def validate_question(question: Any) -> str:
@@ -63,9 +64,12 @@ def is_follow_up(question: str) -> bool:
 
     >>> is_follow_up("What did Japan do about it?"), is_follow_up("When was GSOMIA signed?")
     (True, False)
+    >>> is_follow_up("And the US?"), is_follow_up("Why?"), is_follow_up("Who is Kim In-chul?")
+    (True, True, False)
     """
-    return bool(_ANAPHORA.search(question) or _ELLIPSIS.match(question)
-                and len(tokenize(question)) <= 3)
+    if _ANAPHORA.search(question) or _CONNECTIVE.match(question):
+        return True
+    return len(tokenize(question)) <= 2 and not _NAME.search(question.strip())
 
 
 def contextualize(question: str, history: Sequence[str]) -> str:
@@ -115,8 +119,9 @@ def build_index(settings: Settings, embedder: Embedder,
     sentences, chunks = chunk_documents(docs, settings.chunk_words, settings.overlap_sentences)
     say(f"Read {len(docs)} documents: {len(chunks)} chunks, {len(sentences)} sentences.")
     say("Embedding chunks and sentences...")
-    vectors = embedder.encode([c.text for c in chunks] + [s.text for s in sentences],
-                              show_progress=progress is not None)
+    by_id = {d.id: d for d in docs}
+    texts = [with_header(c.text, by_id[c.doc_id]) for c in chunks] + [s.text for s in sentences]
+    vectors = embedder.encode(texts, show_progress=progress is not None)
     files = serialize(docs, chunks, sentences, vectors[: len(chunks)], vectors[len(chunks):])
     counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)}
     manifest = make_manifest(files, {**info, "dimension": int(vectors.shape[1])}, counts)
@@ -196,7 +201,7 @@ class Assistant:
         t1 = time.perf_counter()
         passages, timings = retriever.search(qvec, tokens, k, mode)
         t2 = time.perf_counter()
-        text, citations, abstained, confidence = answer_from(answerer, question, qvec, tokens,
+        text, citations, abstained, confidence = answer_from(answerer, question, query, qvec,
                                                              passages)
         t3 = time.perf_counter()
         timings = {"embed_ms": (t1 - t0) * 1e3, **timings, "retrieval_ms": (t2 - t0) * 1e3,

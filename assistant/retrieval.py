@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .chunking import with_header
 from .config import MODES
 from .errors import UsageError
 from .store import IndexData
@@ -34,6 +35,22 @@ STOPWORDS = frozenset(
     your""".split()
 )
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
+# "US" would otherwise fall to the stop word "us".
+_USA = re.compile(r"\bU\.\s?S\.(?=[\s,;:)'\"]|$)|\bUS\b|\bU\.S\b")
+# Words that name the same thing in this domain: a capital for its government, and the
+# usual names for an agreement. Both sides of a match are mapped, documents and questions.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "seoul": ("south", "korea"),
+    "tokyo": ("japan",),
+    "washington": ("usa",),
+    "america": ("usa",),
+    "american": ("usa",),
+    "pact": ("agreement",),
+    "deal": ("agreement",),
+    "accord": ("agreement",),
+    "treaty": ("agreement",),
+    "nation": ("country",),
+}
 
 
 @lru_cache(maxsize=1)
@@ -48,15 +65,54 @@ def _stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
-def tokenize(text: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    return {_stem(k): tuple(_stem(v) for v in vs) for k, vs in SYNONYMS.items()}
+
+
+def tokenize(text: str, synonyms: bool = True) -> list[str]:
     """Lower-cased, stemmed content words (stop words and possessive 's dropped).
 
+    Domain synonyms are mapped to one form, so "Seoul" matches "South Korea".
+
     >>> tokenize("Why did Seoul threaten to end the pact's renewal?")
-    ['seoul', 'threaten', 'end', 'pact', 'renew']
+    ['south', 'korea', 'threaten', 'end', 'agreement', 'renew']
+    >>> tokenize("the U.S. and the US", synonyms=False)
+    ['usa', 'usa']
     """
-    words = (w.lower() for w in _WORD.findall(text))
+    words = (w.lower() for w in _WORD.findall(_USA.sub("USA", text)))
     words = (re.sub(r"['\u2019]s$", "", w) for w in words)
-    return [_stem(w) for w in words if w and w not in STOPWORDS]
+    stems = [_stem(w) for w in words if w and w not in STOPWORDS]
+    if not synonyms:
+        return stems
+    table = _synonyms()
+    return [t for stem in stems for t in table.get(stem, (stem,))]
+
+
+def _rarity(word: str) -> float:
+    """How informative a word is in general English: 7 minus its Zipf frequency, in 0.5..5.
+
+    A word the question shares with a sentence matters more when it is rare ("Tomita")
+    than when it is common ("said"); corpus statistics are too thin to tell on two articles.
+    """
+    from wordfreq import zipf_frequency
+
+    return min(5.0, max(0.5, 7.0 - zipf_frequency(word, "en")))
+
+
+@lru_cache(maxsize=8192)
+def term_weights(text: str) -> dict[str, float]:
+    """Each distinct indexed term of ``text`` with the rarity of the word it came from.
+
+    >>> w = term_weights("Who recalled Ambassador Koji Tomita?")
+    >>> w["tomita"] > w["recal"]
+    True
+    """
+    weights: dict[str, float] = {}
+    for word in _WORD.findall(_USA.sub("USA", text)):
+        for term in tokenize(word):
+            weights[term] = max(weights.get(term, 0.0), _rarity(word.lower()))
+    return weights
 
 
 @dataclass(frozen=True)
@@ -87,7 +143,12 @@ def rrf(rankings: Sequence[Sequence[int]], rrf_k: int = 60) -> list[tuple[int, f
 
 
 class Retriever:
-    """Dense and BM25 search over one loaded index."""
+    """Dense and BM25 search over one loaded index.
+
+    Each side ranks chunks twice: as wholes (with a title header) and by their best
+    sentence (dense: the sentence alone; BM25: the sentence with its neighbours),
+    since a question is usually answered by one sentence inside a longer chunk.
+    """
 
     def __init__(self, data: IndexData, rrf_k: int = 60, candidates: int = 50) -> None:
         import bm25s
@@ -95,22 +156,41 @@ class Retriever:
         self.data = data
         self.rrf_k = rrf_k
         self.candidates = candidates
-        self.chunk_tokens = [tokenize(c.text) for c in data.chunks]
+        docs = {d.id: d for d in data.documents}
+        self.chunk_tokens = [tokenize(with_header(c.text, docs[c.doc_id])) for c in data.chunks]
         self.bm25 = bm25s.BM25()
         self.bm25.index(self.chunk_tokens, show_progress=False)
+        self.window_bm25 = bm25s.BM25()
+        self.window_bm25.index([tokenize(w) for w in _windows(data.sentences)],
+                               show_progress=False)
+        rows = {s.id: i for i, s in enumerate(data.sentences)}
+        self.sentence_chunks: list[list[int]] = [[] for _ in data.sentences]
+        for ci, chunk in enumerate(data.chunks):
+            for sid in chunk.sentence_ids:
+                self.sentence_chunks[rows[sid]].append(ci)
 
     def dense_scores(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
         scores, ids = self.data.chunk_index.search(qvec.reshape(1, -1).astype(np.float32), n)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def bm25_scores(self, tokens: Sequence[str], n: int) -> list[tuple[int, float]]:
+        return _top(self.bm25.get_scores(list(tokens)), n) if tokens else []
+
+    def sentence_dense(self, qvec: np.ndarray, n: int) -> list[int]:
+        return self._by_sentence(_top(self.data.sentence_vectors @ qvec, n * 3), n)
+
+    def sentence_bm25(self, tokens: Sequence[str], n: int) -> list[int]:
         if not tokens:
             return []
-        scores = np.asarray(self.bm25.get_scores(list(tokens)), dtype=np.float32)
-        n = min(n, len(scores))
-        top = np.argpartition(-scores, n - 1)[:n]
-        ranked = sorted(top.tolist(), key=lambda i: (-scores[i], i))
-        return [(i, float(scores[i])) for i in ranked if scores[i] > 0]
+        return self._by_sentence(_top(self.window_bm25.get_scores(list(tokens)), n * 3), n)
+
+    def _by_sentence(self, ranked: list[tuple[int, float]], n: int) -> list[int]:
+        """Chunks in order of their best-ranked sentence."""
+        out: dict[int, None] = {}
+        for row, _ in ranked:
+            for ci in self.sentence_chunks[row]:
+                out.setdefault(ci)
+        return list(out)[:n]
 
     def cosine(self, qvec: np.ndarray, chunk: int) -> float:
         return float(np.dot(self.data.chunk_index.reconstruct(chunk), qvec))
@@ -121,25 +201,20 @@ class Retriever:
         if mode not in MODES:
             raise UsageError(f"Unknown retrieval mode {mode!r}.", fix=f"Use one of {MODES}.")
         n = min(max(self.candidates, k), len(self.data.chunks))
-        timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        dense = self.dense_scores(qvec, n) if qvec is not None and mode != "bm25" else []
+        use_dense = qvec is not None and mode != "bm25"
+        dense = self.dense_scores(qvec, n) if use_dense else []
+        rankings = [[i for i, _ in dense], self.sentence_dense(qvec, n)] if use_dense else []
         t1 = time.perf_counter()
         lexical = self.bm25_scores(tokens, n) if mode != "dense" else []
+        if mode != "dense":
+            rankings += [[i for i, _ in lexical], self.sentence_bm25(tokens, n)]
         t2 = time.perf_counter()
-        ranked = self._rank(dense, lexical, mode)[:k]
+        ranked = rrf([r for r in rankings if r], self.rrf_k)[:k]
         passages = self._passages(ranked, dict(dense), dict(lexical), qvec)
-        timings.update(dense_ms=(t1 - t0) * 1e3, bm25_ms=(t2 - t1) * 1e3,
-                       fusion_ms=(time.perf_counter() - t2) * 1e3)
+        timings = {"dense_ms": (t1 - t0) * 1e3, "bm25_ms": (t2 - t1) * 1e3,
+                   "fusion_ms": (time.perf_counter() - t2) * 1e3}
         return passages, timings
-
-    def _rank(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
-              mode: str) -> list[tuple[int, float]]:
-        if mode == "dense":
-            return dense
-        if mode == "bm25":
-            return lexical
-        return rrf([[i for i, _ in dense], [i for i, _ in lexical]], self.rrf_k)
 
     def _passages(self, ranked: list[tuple[int, float]], dense: dict[int, float],
                   lexical: dict[int, float], qvec: np.ndarray | None) -> list[Passage]:
@@ -152,3 +227,24 @@ class Retriever:
             bm = lexical.get(i, 0.0)
             out.append(Passage(chunk.id, chunk.doc_id, chunk.text, score, rank, cos, bm, i))
         return out
+
+
+def _top(scores: Any, n: int) -> list[tuple[int, float]]:
+    """The ``n`` best (index, score) pairs with a positive score, best first."""
+    scores = np.asarray(scores, dtype=np.float32)
+    n = min(n, len(scores))
+    if n <= 0:
+        return []
+    top = np.argpartition(-scores, n - 1)[:n]
+    ranked = sorted(top.tolist(), key=lambda i: (-scores[i], i))
+    return [(i, float(scores[i])) for i in ranked if scores[i] > 0]
+
+
+def _windows(sentences: Sequence[Any]) -> list[str]:
+    """Each sentence with its neighbours in the same document, for BM25."""
+    out = []
+    for i, s in enumerate(sentences):
+        lo = i - 1 if i > 0 and sentences[i - 1].doc_id == s.doc_id else i
+        hi = i + 1 if i + 1 < len(sentences) and sentences[i + 1].doc_id == s.doc_id else i
+        out.append(" ".join(x.text for x in sentences[lo : hi + 1]))
+    return out
