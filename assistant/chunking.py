@@ -80,7 +80,7 @@ def _fill_gaps(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     """Attach any text the splitter skipped to a neighbouring sentence, so none is lost."""
     out: list[tuple[int, int]] = []
     cursor = 0
-    for start, end in spans + [(len(paragraph), len(paragraph))]:
+    for start, end in [*spans, (len(paragraph), len(paragraph))]:
         gap = paragraph[cursor:start]
         if gap.strip():
             lead = cursor + len(gap) - len(gap.lstrip())

@@ -126,9 +126,9 @@ def join_split_title(paragraphs: Sequence[str]) -> list[str]:
     ['Pact Survives Amid Disputes over Trade Issues', 'Body text.']
     """
     out = list(paragraphs)
-    if len(out) >= 3 and all(len(p) < 100 and not _TERMINAL.search(p) for p in out[:2]):
-        if _DANGLING.search(out[0]) or out[1][:1].islower():
-            out[:2] = [f"{out[0]} {out[1]}"]
+    short = len(out) >= 3 and all(len(p) < 100 and not _TERMINAL.search(p) for p in out[:2])
+    if short and (_DANGLING.search(out[0]) or out[1][:1].islower()):
+        out[:2] = [f"{out[0]} {out[1]}"]
     return out
 
 

@@ -28,22 +28,35 @@ EXAMPLE = "Why did Seoul threaten to end the pact in 2019?"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sources", type=Path, help="sources folder (ASSISTANT_SOURCES; ./sources)")
+    parser.add_argument(
+        "--sources", type=Path, help="sources folder (ASSISTANT_SOURCES; ./sources)"
+    )
     parser.add_argument("--index", type=Path, help="index folder (ASSISTANT_INDEX; ./index)")
-    parser.add_argument("--model-path", help="sentence-transformers model folder "
-                        "(ASSISTANT_MODEL_PATH; the bundled all-MiniLM-L6-v2)")
+    parser.add_argument(
+        "--model-path",
+        help="sentence-transformers model folder "
+        "(ASSISTANT_MODEL_PATH; the bundled all-MiniLM-L6-v2)",
+    )
 
 
 def _retrieval(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-k", "--top-k", type=int, dest="top_k", metavar="N",
-                        help="passages to retrieve (default 5)")
+    parser.add_argument(
+        "-k",
+        "--top-k",
+        type=int,
+        dest="top_k",
+        metavar="N",
+        help="passages to retrieve (default 5)",
+    )
     parser.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="assistant", description="GSOMIA Assistant: cited answers from source articles.",
-        epilog=f'Example: assistant ask "{EXAMPLE}"')
+        prog="assistant",
+        description="GSOMIA Assistant: cited answers from source articles.",
+        epilog=f'Example: assistant ask "{EXAMPLE}"',
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("index", help="build the index from the sources folder")
@@ -63,9 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings.from_env().replace(
-        sources=getattr(args, "sources", None), index=getattr(args, "index", None),
-        model_path=getattr(args, "model_path", None), top_k=getattr(args, "top_k", None),
-        mode=getattr(args, "mode", None))
+        sources=getattr(args, "sources", None),
+        index=getattr(args, "index", None),
+        model_path=getattr(args, "model_path", None),
+        top_k=getattr(args, "top_k", None),
+        mode=getattr(args, "mode", None),
+    )
 
 
 def _say(message: str) -> None:
@@ -81,9 +97,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     embedder = Embedder(settings.model_path or None, settings.batch_size)
     manifest = build_index(settings, embedder, progress=_say)
     counts = manifest["counts"]
-    print(f"Indexed {counts['documents']} documents into {counts['chunks']} chunks "
-          f"({counts['sentences']} sentences) at {settings.index} "
-          f"in {time.perf_counter() - start:.1f} s.")
+    print(
+        f"Indexed {counts['documents']} documents into {counts['chunks']} chunks "
+        f"({counts['sentences']} sentences) at {settings.index} "
+        f"in {time.perf_counter() - start:.1f} s."
+    )
     return 0
 
 
@@ -110,13 +128,22 @@ def format_answer(answer: Any, width: int = 88) -> str:
     else:
         lines.append("Sources:")
         for c in answer.citations:
-            lines.append(textwrap.fill(f'[{c.marker}] "{c.quote}"', width, subsequent_indent="    "))
+            lines.append(
+                textwrap.fill(f'[{c.marker}] "{c.quote}"', width, subsequent_indent="    ")
+            )
             meta = ", ".join(x for x in (c.title, c.author, c.publisher, c.date) if x)
-            lines.append(textwrap.fill(f"— {meta}; paragraph {c.paragraph}", width,
-                                       initial_indent="    ", subsequent_indent="      "))
+            lines.append(
+                textwrap.fill(
+                    f"— {meta}; paragraph {c.paragraph}",
+                    width,
+                    initial_indent="    ",
+                    subsequent_indent="      ",
+                )
+            )
     t = answer.timings_ms
-    lines.append(f"\n({t.get('retrieval_ms', 0):.1f} ms retrieval, "
-                 f"{t.get('answer_ms', 0):.1f} ms answering)")
+    lines.append(
+        f"\n({t.get('retrieval_ms', 0):.1f} ms retrieval, {t.get('answer_ms', 0):.1f} ms answering)"
+    )
     return "\n".join(lines)
 
 
@@ -132,21 +159,38 @@ def cmd_status(args: argparse.Namespace) -> int:
     manifest = read_manifest(settings.index)
     reason = staleness(manifest, index_info(settings, Embedder(settings.model_path or None)))
     counts = manifest["counts"]
-    print(f"Index {settings.index}: built {manifest['created_at']}, {counts['documents']} "
-          f"documents, {counts['chunks']} chunks; {'stale: ' + reason if reason else 'fresh'}.")
+    print(
+        f"Index {settings.index}: built {manifest['created_at']}, {counts['documents']} "
+        f"documents, {counts['chunks']} chunks; {'stale: ' + reason if reason else 'fresh'}."
+    )
     return 0
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "index": cmd_index, "ask": cmd_ask, "status": cmd_status,
+    "index": cmd_index,
+    "ask": cmd_ask,
+    "status": cmd_status,
 }
 
 
 def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
-                        format="assistant: %(message)s")
-    for noisy in ("httpx", "urllib3", "sentence_transformers", "transformers", "faiss",
-                  "bm25s", "gradio", "asyncio", "matplotlib", "PIL"):
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        stream=sys.stderr,
+        format="assistant: %(message)s",
+    )
+    for noisy in (
+        "httpx",
+        "urllib3",
+        "sentence_transformers",
+        "transformers",
+        "faiss",
+        "bm25s",
+        "gradio",
+        "asyncio",
+        "matplotlib",
+        "PIL",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -214,7 +214,7 @@ def ensure_index(settings: Settings, embedder: Embedder, *, rebuild: bool = Fals
                  progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """The manifest of an index that matches the sources, building one if needed."""
     index = Path(settings.index)
-    if rebuild or not (index / "manifest.json").exists() and not _has_leftovers(index):
+    if rebuild or (not (index / "manifest.json").exists() and not _has_leftovers(index)):
         if not rebuild:
             log.info("No index at %s; building it.", index)
         return build_index(settings, embedder, progress)

@@ -23,17 +23,18 @@ from .config import MODES
 from .errors import UsageError
 from .store import IndexData
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing done down during each
-    either else ever few for from further get got had has have having he her here hers him his
-    how i if in into is it its itself just let like made make many may me might more most much
-    must my no nor not now of off on once only or other our out over own per please same say
-    said says shall she should since so some such tell than that the their them then there
-    these they this those through thus to too under until up upon us very was way we were what
-    when where whether which while who whom whose why will with within without would yet you
-    your""".split()
-)
+_STOP_TEXT = """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing done down during
+    each either else ever few for from further get got had has have having he her here
+    hers him his how i if in into is it its itself just let like made make many may me
+    might more most much must my no nor not now of off on once only or other our out over
+    own per please same say said says shall she should since so some such tell than that
+    the their them then there these they this those through thus to too under until up
+    upon us very was way we were what when where whether which while who whom whose why
+    will with within without would yet you your
+"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 # "US" would otherwise fall to the stop word "us".
 _USA = re.compile(r"\bU\.\s?S\.(?=[\s,;:)'\"]|$)|\bUS\b|\bU\.S\b")
@@ -129,8 +130,12 @@ class Passage:
     index: int = field(repr=False, default=-1)
 
     def to_json(self) -> dict[str, Any]:
-        return {"chunk_id": self.chunk_id, "source_id": self.source_id, "text": self.text,
-                "score": round(self.score, 6)}
+        return {
+            "chunk_id": self.chunk_id,
+            "source_id": self.source_id,
+            "text": self.text,
+            "score": round(self.score, 6),
+        }
 
 
 def rrf(rankings: Sequence[Sequence[int]], rrf_k: int = 60) -> list[tuple[int, float]]:
@@ -161,8 +166,7 @@ class Retriever:
         self.bm25 = bm25s.BM25()
         self.bm25.index(self.chunk_tokens, show_progress=False)
         self.window_bm25 = bm25s.BM25()
-        self.window_bm25.index([tokenize(w) for w in _windows(data.sentences)],
-                               show_progress=False)
+        self.window_bm25.index([tokenize(w) for w in _windows(data.sentences)], show_progress=False)
         rows = {s.id: i for i, s in enumerate(data.sentences)}
         self.sentence_chunks: list[list[int]] = [[] for _ in data.sentences]
         for ci, chunk in enumerate(data.chunks):
@@ -195,8 +199,9 @@ class Retriever:
     def cosine(self, qvec: np.ndarray, chunk: int) -> float:
         return float(np.dot(self.data.chunk_index.reconstruct(chunk), qvec))
 
-    def search(self, qvec: np.ndarray | None, tokens: Sequence[str], k: int,
-               mode: str) -> tuple[list[Passage], dict[str, float]]:
+    def search(
+        self, qvec: np.ndarray | None, tokens: Sequence[str], k: int, mode: str
+    ) -> tuple[list[Passage], dict[str, float]]:
         """The top ``k`` passages and the time each step took, in milliseconds."""
         if mode not in MODES:
             raise UsageError(f"Unknown retrieval mode {mode!r}.", fix=f"Use one of {MODES}.")
@@ -212,12 +217,20 @@ class Retriever:
         t2 = time.perf_counter()
         ranked = rrf([r for r in rankings if r], self.rrf_k)[:k]
         passages = self._passages(ranked, dict(dense), dict(lexical), qvec)
-        timings = {"dense_ms": (t1 - t0) * 1e3, "bm25_ms": (t2 - t1) * 1e3,
-                   "fusion_ms": (time.perf_counter() - t2) * 1e3}
+        timings = {
+            "dense_ms": (t1 - t0) * 1e3,
+            "bm25_ms": (t2 - t1) * 1e3,
+            "fusion_ms": (time.perf_counter() - t2) * 1e3,
+        }
         return passages, timings
 
-    def _passages(self, ranked: list[tuple[int, float]], dense: dict[int, float],
-                  lexical: dict[int, float], qvec: np.ndarray | None) -> list[Passage]:
+    def _passages(
+        self,
+        ranked: list[tuple[int, float]],
+        dense: dict[int, float],
+        lexical: dict[int, float],
+        qvec: np.ndarray | None,
+    ) -> list[Passage]:
         out = []
         for rank, (i, score) in enumerate(ranked, start=1):
             chunk = self.data.chunks[i]

@@ -35,7 +35,8 @@ SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 PARAGRAPH_BREAK = "\n\n"
 _MONTHS = (
     "January February March April May June July August September October November December"
-).split()
+)
+_MONTHS_LIST = _MONTHS.split()
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def date_label(date: str) -> str:
     m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", date.strip())
     if not m or not 1 <= int(m[2]) <= 12:
         return date
-    month = f"{_MONTHS[int(m[2]) - 1]} {m[1]}"
+    month = f"{_MONTHS_LIST[int(m[2]) - 1]} {m[1]}"
     return f"{int(m[3])} {month}" if m[3] else month
 
 
@@ -135,7 +136,9 @@ def read_metadata(folder: Path) -> tuple[tuple[str, ...], dict[str, SourceMeta]]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}.", fix="Fix the file's syntax.") from None
+        raise ConfigError(
+            f"{path} is not valid TOML: {exc}.", fix="Fix the file's syntax."
+        ) from None
     shared = tuple(data.pop("drop_patterns", ()))
     metas = {name: _meta(path, name, entry) for name, entry in data.items()}
     for pattern in shared + tuple(p for m in metas.values() for p in m.drop_patterns):

@@ -107,7 +107,9 @@ def make_manifest(
         "format_version": FORMAT_VERSION,
         **info,
         "index_type": "flat-ip",
-        "files": {name: {"sha256": _sha256(data), "bytes": len(data)} for name, data in files.items()},
+        "files": {
+            name: {"sha256": _sha256(data), "bytes": len(data)} for name, data in files.items()
+        },
         "counts": dict(counts),
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -207,8 +209,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise IndexCorruptError(
-            f"{path} has format version {version!r}; this program reads version "
-            f"{FORMAT_VERSION}.",
+            f"{path} has format version {version!r}; this program reads version {FORMAT_VERSION}.",
             fix=FIX,
         )
     return manifest
@@ -256,18 +257,26 @@ def load_index(index_dir: Path, manifest: Mapping[str, Any] | None = None) -> In
     raw = read_verified(index_dir, manifest, "chunks.faiss")
     try:
         chunk_index = _faiss().deserialize_index(np.frombuffer(raw, dtype=np.uint8))
-        vectors = np.load(io.BytesIO(read_verified(index_dir, manifest, "sentences.npy")),
-                          allow_pickle=False)
+        vectors = np.load(
+            io.BytesIO(read_verified(index_dir, manifest, "sentences.npy")), allow_pickle=False
+        )
     except (RuntimeError, ValueError) as exc:
-        raise IndexCorruptError(f"Index files in {index_dir} cannot be read ({exc}).",
-                                fix=FIX) from None
+        raise IndexCorruptError(
+            f"Index files in {index_dir} cannot be read ({exc}).", fix=FIX
+        ) from None
     _check_counts(index_dir, manifest, documents, chunks, sentences, chunk_index, vectors)
     return IndexData(manifest, documents, chunks, sentences, chunk_index, vectors)
 
 
-def _check_counts(index_dir: Path, manifest: Mapping[str, Any], documents: list[Document],
-                  chunks: list[Chunk], sentences: list[Sentence], chunk_index: Any,
-                  vectors: np.ndarray) -> None:
+def _check_counts(
+    index_dir: Path,
+    manifest: Mapping[str, Any],
+    documents: list[Document],
+    chunks: list[Chunk],
+    sentences: list[Sentence],
+    chunk_index: Any,
+    vectors: np.ndarray,
+) -> None:
     counts = manifest.get("counts", {})
     found = {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)}
     for key, n in found.items():

@@ -33,8 +33,9 @@ def collect(bot: Assistant, questions: list, policy: Policy) -> tuple[np.ndarray
     rows, correct = [], []
     for q in questions:
         qvec = bot.embedder.encode_query(q.question)
-        passages, _ = bot.retriever.search(qvec, tokenize(q.question), bot.settings.top_k,
-                                           bot.settings.mode)
+        passages, _ = bot.retriever.search(
+            qvec, tokenize(q.question), bot.settings.top_k, bot.settings.mode
+        )
         ranked = bot.answerer.candidates(qvec, q.question, passages)
         feats = bot.answerer.features(ranked[0], q.question, passages)
         rows.append([feats[f] for f in FEATURES])
@@ -81,13 +82,15 @@ def main() -> None:
     y = answerable.astype(float)
     w, b = fit_logistic(x, y)
     print("\n2. Abstention model fitted on all questions:")
-    print("   bias=%.3f " % b + " ".join(f"{n}={v:.3f}" for n, v in zip(FEATURES, w, strict=True)))
+    print(f"   bias={b:.3f} " + " ".join(f"{n}={v:.3f}" for n, v in zip(FEATURES, w, strict=True)))
     for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85):
         pred = cross_validate(x, y, t)
         refusal = np.mean(~pred[~answerable])
         false_refusal = np.mean(~pred[answerable])
-        print(f"   threshold={t:.1f}: 5-fold CV refusal_rate={refusal:.3f} "
-              f"false_refusal_rate={false_refusal:.3f}")
+        print(
+            f"   threshold={t:.1f}: 5-fold CV refusal_rate={refusal:.3f} "
+            f"false_refusal_rate={false_refusal:.3f}"
+        )
 
 
 if __name__ == "__main__":

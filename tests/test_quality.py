@@ -1,0 +1,78 @@
+"""End-to-end quality on the real sources: the question set's floors, and answer invariants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.evaluation import load_questions, run_set
+from assistant.sources import load_documents
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+# Floors a little under the measured figures (see README, "Quality"), so a regression
+# of more than a couple of questions fails the build.
+FLOORS = {"hit@3": 0.85, "answer_accuracy": 0.66, "refusal_rate": 0.33}
+CEILINGS = {"false_refusal_rate": 0.06}
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    index = tmp_path_factory.mktemp("quality") / "index"
+    return Assistant.load(Settings(sources=ROOT / "sources", index=index))
+
+
+@pytest.fixture(scope="module")
+def summary(bot: Assistant) -> dict[str, float]:
+    result, _ = run_set(bot, load_questions(ROOT / "evals" / "gsomia.jsonl"))
+    return result
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_metric_reaches_floor(summary: dict[str, float], metric: str) -> None:
+    assert summary[metric] >= FLOORS[metric], summary
+
+
+@pytest.mark.parametrize("metric", sorted(CEILINGS))
+def test_metric_stays_under_ceiling(summary: dict[str, float], metric: str) -> None:
+    assert summary[metric] <= CEILINGS[metric], summary
+
+
+def test_citations_point_at_their_quotes(bot: Assistant) -> None:
+    docs = {d.id: d for d in load_documents(ROOT / "sources")}
+    for q in load_questions(ROOT / "evals" / "gsomia.jsonl")[:40]:
+        answer = bot.ask(q.question)
+        markers = [c.marker for c in answer.citations]
+        assert markers == list(range(1, len(markers) + 1))
+        for c in answer.citations:
+            assert docs[c.source_id].text[c.start : c.end] == c.quote
+            assert c.quote in c.passage and f"[{c.marker}]" in answer.text
+            assert c.passage[c.start - c.passage_start :].startswith(c.quote)
+
+
+def test_same_question_same_answer(bot: Assistant) -> None:
+    question = "Why did Seoul threaten to end the pact in 2019?"
+    first, second = bot.ask(question), bot.ask(question)
+    assert first.text == second.text and first.citations == second.citations
+
+
+def test_off_topic_question_abstains_and_cites_nothing(bot: Assistant) -> None:
+    answer = bot.ask("What is the best recipe for banana bread?")
+    assert answer.abstained and not answer.citations
+    assert "do not answer" in answer.text and answer.passages
+
+
+def test_sources_of_different_dates_are_ordered_and_dated(bot: Assistant) -> None:
+    answer = bot.ask("When was GSOMIA signed or concluded?", k=8)
+    dates = [c.date for c in answer.citations]
+    assert dates == sorted(dates)
+    if len(set(dates)) > 1:
+        assert answer.text.startswith("In November 2019:") and "By August 2020:" in answer.text
+
+
+def test_follow_up_is_answered_in_context(bot: Assistant) -> None:
+    answer = bot.ask("When did it expire?", history=["What is GSOMIA?"])
+    assert "GSOMIA" in answer.retrieval_query
