@@ -51,6 +51,7 @@ def normalize_characters(text: str) -> str:
     '"It\\'s here"\\n'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n").replace("\x85", "\n")
     text = _SURROGATES.sub("", _INVISIBLE.sub("", text))
     return text.translate(_QUOTES).replace("\u00a0", " ")
 

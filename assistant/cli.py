@@ -68,9 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     _retrieval(p)
     p = sub.add_parser("status", help="show whether the index matches the sources")
     _common(p)
-    from .commands import register
+    from . import commands, eval_command
 
-    register(sub, _common, _retrieval)
+    commands.register(sub, _common, _retrieval)
+    eval_command.register(sub, _common, _retrieval)
     return parser
 
 
@@ -198,9 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
-    from .commands import HANDLERS
+    from . import commands, eval_command
 
-    handler = COMMANDS.get(args.command) or HANDLERS[args.command]
+    handler = {**commands.HANDLERS, **eval_command.HANDLERS, **COMMANDS}[args.command]
     try:
         return handler(args)
     except AssistantError as exc:

@@ -240,9 +240,73 @@ def run_set(assistant: Any, questions: Sequence[Question], k: int | None = None,
         n_rel = sum(contains_any(c.text, q.evidence) for c in assistant.data.chunks)
         verdict = score(q, answer, n_rel, k)
         verdicts.append(verdict)
-        records.append({"id": q.id, **answer.to_json(), "verdicts": verdict,
+        data = answer.to_json()
+        data["passages"] = [{"rank": r, **p} for r, p in enumerate(data["passages"], start=1)]
+        records.append({"id": q.id, **data, "verdicts": verdict,
                         "latency_ms": latencies[-1], "answerable": q.answerable,
                         "evidence_split": q.answerable and n_rel == 0})
         if progress:
             progress(i + 1)
     return summarize(questions, verdicts, latencies), records
+
+
+# --- conversations, floors -------------------------------------------------------------
+
+METRICS = ("hit@1", "hit@3", "hit@5", "mrr", "ndcg", "answer_accuracy", "answer_f1",
+           "citation_precision", "citation_coverage", "refusal_rate", "false_refusal_rate",
+           "latency_ms_p50", "latency_ms_p95")
+# Better when lower: for these a --fail-under value is a ceiling, not a floor.
+LOWER_IS_BETTER = frozenset({"false_refusal_rate", "latency_ms_p50", "latency_ms_p95"})
+
+
+def is_conversation_file(path: Path) -> bool:
+    """True when the first non-blank line of a .jsonl file is an object with ``turns``."""
+    if Path(path).suffix.lower() not in {".jsonl", ".json"}:
+        return False
+    try:
+        with Path(path).open(encoding="utf-8") as handle:
+            first = next((line for line in handle if line.strip()), "")
+        row = json.loads(first) if first else None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False  # load_questions reports the problem with its line number
+    return isinstance(row, dict) and "turns" in row
+
+
+def flatten(conversations: Sequence[Conversation]) -> tuple[list[Question], list[list[str]]]:
+    """Every turn as a question, with the earlier questions of its conversation."""
+    questions: list[Question] = []
+    histories: list[list[str]] = []
+    for conv in conversations:
+        for i, turn in enumerate(conv.turns):
+            questions.append(turn)
+            histories.append([t.question for t in conv.turns[:i]])
+    return questions, histories
+
+
+def parse_floors(specs: Sequence[str]) -> dict[str, float]:
+    """``["hit@3=0.85", ...]`` as a dict; an unknown metric or bad number is a usage error."""
+    floors: dict[str, float] = {}
+    for spec in specs:
+        name, sep, raw = spec.partition("=")
+        name = name.strip()
+        if not sep or name not in METRICS:
+            raise UsageError(f"--fail-under {spec!r}: unknown metric {name!r}.",
+                             fix="Use METRIC=VALUE with one of: " + ", ".join(METRICS) + ".")
+        try:
+            floors[name] = float(raw)
+        except ValueError:
+            raise UsageError(f"--fail-under {spec!r}: {raw!r} is not a number.",
+                             fix="Write e.g. hit@3=0.85.") from None
+    return floors
+
+
+def failed_floors(summary: dict[str, float], floors: dict[str, float]) -> list[str]:
+    """One line per metric that misses its floor (or exceeds its ceiling)."""
+    failures = []
+    for name, limit in floors.items():
+        value = summary[name]
+        if name in LOWER_IS_BETTER and value > limit:
+            failures.append(f"{name} = {value:.4g} is above its ceiling {limit:g}")
+        elif name not in LOWER_IS_BETTER and value < limit:
+            failures.append(f"{name} = {value:.4g} is below its floor {limit:g}")
+    return failures

@@ -227,4 +227,5 @@ def ensure_index(settings: Settings, embedder: Embedder, *, rebuild: bool = Fals
 
 
 def _has_leftovers(index: Path) -> bool:
-    return index.exists() or any(index.parent.glob(f".{index.name}.old-*"))
+    present = index.is_dir() and any(index.iterdir())
+    return present or any(index.parent.glob(f".{index.name}.old-*"))

@@ -9,6 +9,7 @@ rankings, so neither retriever's score scale matters:
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Sequence
@@ -158,6 +159,7 @@ class Retriever:
     def __init__(self, data: IndexData, rrf_k: int = 60, candidates: int = 50) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         self.data = data
         self.rrf_k = rrf_k
         self.candidates = candidates

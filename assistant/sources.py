@@ -139,11 +139,16 @@ def read_metadata(folder: Path) -> tuple[tuple[str, ...], dict[str, SourceMeta]]
         raise ConfigError(
             f"{path} is not valid TOML: {exc}.", fix="Fix the file's syntax."
         ) from None
-    shared = tuple(data.pop("drop_patterns", ()))
+    shared = data.pop("drop_patterns", [])
+    if not isinstance(shared, list) or not all(isinstance(p, str) for p in shared):
+        raise ConfigError(
+            f"{path}: drop_patterns is not a list of strings.",
+            fix="Write it as drop_patterns = ['^pattern one', '^pattern two'].",
+        )
     metas = {name: _meta(path, name, entry) for name, entry in data.items()}
-    for pattern in shared + tuple(p for m in metas.values() for p in m.drop_patterns):
+    for pattern in [*shared, *(p for m in metas.values() for p in m.drop_patterns)]:
         _check_pattern(path, pattern)
-    return shared, metas
+    return tuple(shared), metas
 
 
 def _meta(path: Path, name: str, entry: Any) -> SourceMeta:
@@ -158,6 +163,12 @@ def _meta(path: Path, name: str, entry: Any) -> SourceMeta:
         raise ConfigError(
             f"{path}: entry {name!r} has unknown keys {sorted(unknown)}.",
             fix=f"Use only {sorted(known)}.",
+        )
+    patterns = entry.get("drop_patterns", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise ConfigError(
+            f"{path}: entry {name!r} has drop_patterns that is not a list of strings.",
+            fix="Write it as drop_patterns = ['^pattern one', '^pattern two'].",
         )
     values = {k: str(v) for k, v in entry.items() if k != "drop_patterns"}
     return SourceMeta(**values, drop_patterns=tuple(entry.get("drop_patterns", ())))

@@ -235,7 +235,9 @@ def read_verified(index_dir: Path, manifest: Mapping[str, Any], name: str) -> by
 def _records(index_dir: Path, manifest: Mapping[str, Any], name: str, kind: type) -> list[Any]:
     data = read_verified(index_dir, manifest, name)
     out = []
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+    # Split on "\n" only: U+2028 and friends are valid inside a JSON string.
+    lines = data.decode("utf-8").split("\n")
+    for number, line in enumerate(lines[:-1] if lines and not lines[-1] else lines, start=1):
         try:
             row = json.loads(line)
             if kind is Chunk:

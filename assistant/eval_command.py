@@ -1,0 +1,197 @@
+"""The ``assistant eval`` command: score a question set, report it, gate CI on it.
+
+    assistant eval FILE [--mode dense|bm25|hybrid] [-k N] [--json OUT] [--markdown OUT]
+                   [--plot OUT.png] [--compare MODE,MODE,...] [--fail-under METRIC=VALUE ...]
+                   [--conversations FILE]
+
+FILE is a question set (.jsonl or .csv) or a conversations file (.jsonl lines with
+``turns``), detected from its first line. ``--fail-under`` exits 1 when a metric is
+below its floor; for ``false_refusal_rate`` and the latencies (better when lower) the
+value is a ceiling instead. Bad files and unknown metrics are usage errors (exit 2)
+reported before anything runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import evaluation as ev
+from . import reports
+from .config import MODES
+from .errors import AssistantError, UsageError
+
+AddArgs = Callable[[argparse.ArgumentParser], None]
+Loaded = tuple[str, list[ev.Question], Callable[[int], Sequence[str]] | None, list[str]]
+
+
+def register(sub: Any, common: AddArgs, retrieval: AddArgs) -> None:
+    """Add the ``eval`` sub-command to the ``assistant`` parser."""
+    p = sub.add_parser("eval", help="score a question set: retrieval, answers, citations, "
+                       "refusals, latency")
+    p.add_argument("file", type=Path, help="question set (.jsonl or .csv) or conversations")
+    p.add_argument("--json", type=Path, metavar="OUT", help="write the JSON report")
+    p.add_argument("--markdown", type=Path, metavar="OUT", help="write a Markdown report")
+    p.add_argument("--plot", type=Path, metavar="OUT.png",
+                   help="plot answer confidence of answerable vs unanswerable questions")
+    p.add_argument("--compare", metavar="MODE,MODE", help="run each mode, print side by side")
+    p.add_argument("--fail-under", nargs="+", action="extend", default=[],
+                   metavar="METRIC=VALUE", help="exit 1 when a metric misses its floor "
+                   "(a ceiling for false_refusal_rate and the latencies)")
+    p.add_argument("--conversations", type=Path, metavar="FILE",
+                   help="also score a conversations file (each turn with its history)")
+    common(p)
+    retrieval(p)
+
+
+def _modes(spec: str | None, default: str) -> list[str]:
+    if not spec:
+        return [default]
+    modes = [m.strip() for m in spec.split(",") if m.strip()]
+    bad = [m for m in modes if m not in MODES]
+    if bad or not modes:
+        raise UsageError(f"--compare {spec!r}: unknown mode {bad[0] if bad else ''!r}.",
+                         fix=f"Use a comma-separated list of: {', '.join(MODES)}.")
+    return list(dict.fromkeys(modes))
+
+
+def load_set(path: Path) -> Loaded:
+    """(kind, questions, history_of, conversation ids) of a question or conversations file."""
+    if ev.is_conversation_file(path):
+        conversations = ev.load_conversations(path)
+        questions, histories = ev.flatten(conversations)
+        owners = [c.id for c in conversations for _ in c.turns]
+        return "conversations", questions, histories.__getitem__, owners
+    return "questions", ev.load_questions(path), None, []
+
+
+def _progress(total: int, label: str) -> tuple[Any, Callable[[int], None]]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=label, unit="q", file=sys.stderr, leave=False)
+    return bar, lambda done: bar.update(done - bar.n)
+
+
+def _clear_query_cache(assistant: Any) -> None:
+    """Forget cached query vectors so each mode's latency includes embedding the query."""
+    embedder = getattr(assistant, "embedder", None)
+    cache, lock = getattr(embedder, "_cache", None), getattr(embedder, "_cache_lock", None)
+    if cache is not None and lock is not None:
+        with lock:
+            cache.clear()
+
+
+def score_set(assistant: Any, loaded: Loaded, k: int, mode: str,
+              label: str) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Run one loaded set in one mode with a progress bar on stderr."""
+    _kind, questions, history_of, owners = loaded
+    _clear_query_cache(assistant)
+    bar, tick = _progress(len(questions), label)
+    try:
+        summary, records = ev.run_set(assistant, questions, k, mode, history_of, tick)
+    finally:
+        bar.close()
+    for i, owner in enumerate(owners):
+        records[i].update({"conversation": owner, "history": list(history_of(i))})
+    return summary, records
+
+
+def _settings(path: Path, mode: str, k: int, assistant: Any) -> dict[str, Any]:
+    from .answering import Policy
+
+    return {"file": str(path), "mode": mode, "k": k, "threshold": Policy().threshold,
+            "chunk_words": int(getattr(assistant.settings, "chunk_words", 0))}
+
+
+def _write(args: argparse.Namespace, report: dict[str, Any]) -> None:
+    summary, settings, records = report["summary"], report["settings"], report["questions"]
+    if args.json:
+        reports.write_json(args.json, report)
+        print(f"Wrote {args.json}.", file=sys.stderr)
+    if args.markdown:
+        reports.write_text(args.markdown, reports.markdown_report(summary, settings, records))
+        print(f"Wrote {args.markdown}.", file=sys.stderr)
+    if args.plot:
+        reports.plot_confidence(records, settings["threshold"], args.plot,
+                                f"{Path(settings['file']).name}, {settings['mode']} mode")
+        print(f"Wrote {args.plot}.", file=sys.stderr)
+
+
+def run_eval(args: argparse.Namespace, load: Callable[[], Any],
+             default_mode: str = "hybrid") -> int:
+    """Validate everything, load the assistant with ``load()``, score, report, gate."""
+    floors = ev.parse_floors(args.fail_under)
+    default_mode = args.mode or default_mode
+    modes = _modes(args.compare, default_mode)
+    loaded = load_set(args.file)
+    extra = load_set(args.conversations) if args.conversations else None
+    assistant = load()
+    k = args.top_k or assistant.settings.top_k
+    results = {m: score_set(assistant, loaded, k, m, f"eval {m}") for m in modes}
+    primary = default_mode if default_mode in results else modes[0]
+    summary, records = results[primary]
+    report = reports.json_report(summary, _settings(args.file, primary, k, assistant), records)
+    print(f"{args.file} ({loaded[0]}), k={k}")
+    if len(modes) > 1:
+        print(reports.compare_table({m: s for m, (s, _) in results.items()}))
+        report["compare"] = {m: s for m, (s, _) in results.items()}
+    else:
+        print(reports.summary_table(summary))
+    print(reports.counts_line(records))
+    if extra is not None:
+        conv_summary, conv_records = score_set(assistant, extra, k, primary, "conversations")
+        print(f"\n{args.conversations} ({extra[0]}), {primary} mode")
+        print(reports.summary_table(conv_summary))
+        print(reports.counts_line(conv_records))
+        report["conversations"] = {"file": str(args.conversations), "summary": conv_summary,
+                                   "questions": conv_records}
+    _write(args, report)
+    return _gate(summary, floors)
+
+
+def _gate(summary: dict[str, float], floors: dict[str, float]) -> int:
+    failed = ev.failed_floors(summary, floors)
+    for line in failed:
+        print(f"FAIL: {line}", file=sys.stderr)
+    if floors and not failed:
+        print(f"All {len(floors)} floors met.", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .cli import _say, settings_from
+
+    settings = settings_from(args)
+
+    def load() -> Any:
+        from .pipeline import Assistant
+
+        return Assistant.load(settings, progress=_say)
+
+    return run_eval(args, load, settings.mode)
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {"eval": cmd_eval}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``assistant eval`` on its own, until the command is wired into :mod:`assistant.cli`."""
+    from .cli import _common, _configure_logging, _retrieval
+
+    parser = argparse.ArgumentParser(prog="assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+    register(sub, _common, _retrieval)
+    args = parser.parse_args(["eval", *(sys.argv[1:] if argv is None else argv)])
+    _configure_logging(False)
+    try:
+        return HANDLERS[args.command](args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
