@@ -1,19 +1,109 @@
-"""Commands beyond the core three: ``serve``, ``eval``, ``bench`` and ``feedback``.
+"""Commands beyond the core three: ``serve`` and ``feedback export`` (and later ones).
 
 Kept apart from :mod:`assistant.cli` so that module stays a short read; each
-command imports its heavy module (gradio, matplotlib) only when it runs.
+command imports its heavy module (gradio, the model) only when it runs.
+
+    assistant serve [--host H] [--port P] [--auth-file FILE]   the web chat
+    assistant feedback export [--log PATH] [--out PATH]        thumbs-down -> question set
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from .errors import ConfigError
 
 AddArgs = Callable[[argparse.ArgumentParser], None]
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {}
+DEFAULT_EXPORT = Path("feedback-questions.jsonl")
 
 
 def register(sub: Any, common: AddArgs, retrieval: AddArgs) -> None:
     """Add the extra sub-commands to the ``assistant`` parser."""
+    p = sub.add_parser("serve", help="start the web chat (http://127.0.0.1:7860)")
+    p.add_argument("--host", help="address to bind (ASSISTANT_HOST; 127.0.0.1). Anything "
+                   "but loopback exposes the app to your network")
+    p.add_argument("--port", type=int, help="port (ASSISTANT_PORT; 7860)")
+    p.add_argument("--auth-file", type=Path, metavar="FILE",
+                   help="require a login: one user:password per line (or ASSISTANT_AUTH)")
+    common(p)
+    retrieval(p)
+    p = sub.add_parser("feedback", help="work with the web chat's thumbs up/down log")
+    actions = p.add_subparsers(dest="feedback_command", required=True, metavar="ACTION")
+    e = actions.add_parser("export", help="write thumbs-down questions as a question-set "
+                           "skeleton for evaluation")
+    e.add_argument("--log", type=Path, help="feedback log (ASSISTANT_FEEDBACK_LOG; "
+                   "./feedback.jsonl)")
+    e.add_argument("--out", type=Path, default=DEFAULT_EXPORT,
+                   help=f"where to write the JSON Lines skeleton (default {DEFAULT_EXPORT})")
+
+
+def parse_auth(text: str, origin: str) -> list[tuple[str, str]]:
+    """``user:password`` pairs, one per line; blank lines and ``#`` comments ignored."""
+    pairs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not sep or not user.strip() or not password:
+            raise ConfigError(f"{origin}, line {number}: expected user:password.",
+                              fix="Write one user:password pair per line.")
+        pairs.append((user.strip(), password))
+    if not pairs:
+        raise ConfigError(f"{origin} holds no user:password pair.",
+                          fix="Add one, or drop --auth-file / ASSISTANT_AUTH.")
+    return pairs
+
+
+def load_auth(auth_file: Path | None, env_value: str | None) -> list[tuple[str, str]] | None:
+    """Login pairs from ``--auth-file``, else ``ASSISTANT_AUTH``, else None (no login)."""
+    if auth_file is not None:
+        try:
+            text = Path(auth_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"Cannot read the auth file {auth_file} ({exc}).",
+                              fix="Pass a readable file of user:password lines.") from None
+        return parse_auth(text, str(auth_file))
+    if env_value:
+        return parse_auth(env_value, "ASSISTANT_AUTH")
+    return None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .cli import _say, settings_from
+
+    settings = settings_from(args).replace(host=args.host, port=args.port)
+    if not 1 <= settings.port <= 65535:
+        raise ConfigError(f"Port {settings.port} is out of range.",
+                          fix="Pass --port (or ASSISTANT_PORT) between 1 and 65535.")
+    auth = load_auth(args.auth_file, os.environ.get("ASSISTANT_AUTH"))
+    from .pipeline import Assistant
+
+    assistant = Assistant.load(settings, progress=_say)  # before launch: no cold first answer
+    _say("Starting the web chat...")
+    from .app import serve
+
+    return serve(assistant, settings, auth)
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .config import Settings
+    from .feedback import export_skeleton
+
+    log_path = args.log or Settings.from_env().feedback_log
+    count = export_skeleton(log_path, args.out)
+    print(f"Wrote {count} thumbs-down question{'s' if count != 1 else ''} from {log_path} "
+          f"to {args.out}.", file=sys.stdout)
+    if count:
+        print("Fill in each one's answers and evidence before evaluating with it.")
+    return 0
+
+
+HANDLERS.update({"serve": cmd_serve, "feedback": cmd_feedback})

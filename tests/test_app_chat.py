@@ -1,0 +1,371 @@
+"""The web chat's Python-level handlers: sessions, follow-ups, errors, feedback, wiring.
+
+The fast tests drive :class:`assistant.app.ChatApp` with a stand-in assistant; the
+slow ones run real follow-up chains through :func:`assistant.app.ask_in_session`
+and ``ChatApp.respond`` (the functions the web page calls) with the real model.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pytest
+
+from assistant import app
+from assistant.answering import Answer, Citation
+from assistant.commands import load_auth, parse_auth
+from assistant.config import Settings
+from assistant.errors import ConfigError, UsageError
+from assistant.pipeline import IndexStatus, validate_question
+from assistant.retrieval import Passage
+from assistant.sources import Document
+
+REPO = Path(__file__).parents[1]
+EVIL = "<img src=x onerror=alert(1)> [x](javascript:alert(1))"
+
+
+@dataclass
+class FakeData:
+    documents: list[Document]
+    chunks: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class FakeChunk:
+    doc_id: str
+
+
+class FakeAssistant:
+    """Validates like the real one and records the history each question came with."""
+
+    def __init__(self, fail: Exception | None = None) -> None:
+        self.calls: list[tuple[str, int | None, str | None, list[str]]] = []
+        self.fail = fail
+        self.refreshed = 0
+        self.data = FakeData([Document("doc-a", "a.txt", "GSOMIA Survives", "t", date="2020-08")],
+                             [FakeChunk("doc-a"), FakeChunk("doc-a")])
+
+    def ask(self, question: str, k: int | None = None, mode: str | None = None,
+            history: Sequence[str] = ()) -> Answer:
+        question = validate_question(question)
+        if self.fail:
+            raise self.fail
+        self.calls.append((question, k, mode, list(history)))
+        passage = "GSOMIA was signed in 2016. It survived."
+        cite = Citation(1, "doc-a", "GSOMIA Survives", "T. M.", "The Peninsula", "2020-08",
+                        "GSOMIA was signed in 2016.", 0, 26, passage, 0, 1, "doc-a-0000")
+        return Answer(question, f"Answer to {question} [1]", False, (cite,),
+                      (Passage("doc-a-0000", "doc-a", passage, 0.9, 1, 0.8, 3.0),),
+                      {"retrieval_ms": 5.0, "answer_ms": 1.0})
+
+    def status(self) -> IndexStatus:
+        return IndexStatus("fresh", "", "2026-11-25T15:25:04+00:00", {"documents": 1})
+
+    def refresh(self) -> bool:
+        self.refreshed += 1
+        return False
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> tuple[app.ChatApp, FakeAssistant]:
+    fake = FakeAssistant()
+    settings = Settings(sources=REPO / "sources", index=tmp_path / "index",
+                        feedback_log=tmp_path / "feedback.jsonl")
+    return app.ChatApp(fake, settings), fake  # type: ignore[arg-type]
+
+
+def test_respond_answers_escapes_and_keeps_the_session(chat: tuple[app.ChatApp, Any]) -> None:
+    chat_app, fake = chat
+    box, messages, session, panel, md, md_path, json_path = chat_app.respond(
+        EVIL, [], app.new_session(), 3, "bm25")
+    assert box == ""
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    assert "<img" not in messages[0]["content"] and "&lt;img" in messages[0]["content"]
+    assert "[1]" in messages[1]["content"] and "gs-timings" in messages[1]["content"]
+    assert session["questions"] == [validate_question(EVIL)]
+    assert set(session["answers"]) == {"1"}
+    assert "<mark>GSOMIA was signed in 2016.</mark>" in panel
+    assert md.startswith("# ") and "## Sources" in md
+    assert fake.calls == [(validate_question(EVIL), 3, "bm25", [])]
+    assert json.loads(Path(json_path).read_text(encoding="utf-8"))["question"] == session[
+        "questions"][0]
+    assert Path(md_path).read_text(encoding="utf-8") == md
+
+
+def test_follow_ups_carry_the_earlier_questions(chat: tuple[app.ChatApp, Any]) -> None:
+    chat_app, fake = chat
+    state = app.new_session()
+    messages: list[dict[str, Any]] = []
+    for question in ("When was GSOMIA signed?", "Why did Seoul want to end it?",
+                     "What did Japan do in response?"):
+        _, messages, state, *_ = chat_app.respond(question, messages, state, None, None)
+    assert [call[3] for call in fake.calls] == [
+        [], ["When was GSOMIA signed?"],
+        ["When was GSOMIA signed?", "Why did Seoul want to end it?"]]
+    assert sorted(state["answers"]) == ["1", "3", "5"]
+    assert chat_app.clear()[2] == app.new_session()
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("   ", "The question is empty."),
+    ("x" * 2001, "limit is 2,000"),
+])
+def test_refused_questions_get_a_friendly_message(chat: tuple[app.ChatApp, Any], question: str,
+                                                  expected: str) -> None:
+    chat_app, fake = chat
+    state = app.new_session()
+    box, messages, new_state, *rest = chat_app.respond(question, [], state, None, None)
+    assert expected in messages[-1]["content"] and "gs-error" in messages[-1]["content"]
+    assert new_state == state and fake.calls == []
+    assert all(r == gr.skip() for r in rest)  # panel and downloads are left as they were
+    assert box == question  # kept, so it can be shortened
+
+
+def test_unexpected_failures_never_show_a_traceback(tmp_path: Path) -> None:
+    chat_app = app.ChatApp(FakeAssistant(fail=RuntimeError("secret internals")),  # type: ignore[arg-type]
+                           Settings(feedback_log=tmp_path / "f.jsonl"))
+    _, messages, *_ = chat_app.respond("When was GSOMIA signed?", [], None, None, None)
+    text = messages[-1]["content"]
+    assert "Something went wrong" in text
+    assert "secret internals" not in text and "Traceback" not in text
+
+
+def test_bad_settings_values_are_refused(chat: tuple[app.ChatApp, Any]) -> None:
+    chat_app, _ = chat
+    _, messages, *_ = chat_app.respond("When?", [], None, 0, None)
+    assert "k must be between 1 and 10" in messages[-1]["content"]
+    assert app.check_k("4") == 4 and app.check_k(None) is None
+    with pytest.raises(UsageError):
+        app.check_k("many")
+
+
+def test_thumbs_append_to_the_feedback_log(chat: tuple[app.ChatApp, Any]) -> None:
+    chat_app, _ = chat
+    _, _, state, *_ = chat_app.respond("When was GSOMIA signed?", [], None, None, None)
+    chat_app.like(state, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": False}))
+    chat_app.like(state, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": ""}))  # cleared
+    chat_app.like(state, gr.LikeData(None, {"index": 0, "value": ["x"], "liked": True}))  # user
+    lines = chat_app.settings.feedback_log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    entry = json.loads(lines[0])
+    assert entry["verdict"] == "down" and entry["question"] == "When was GSOMIA signed?"
+    assert entry["answer"] == "Answer to When was GSOMIA signed? [1]"
+    assert entry["citations"][0]["quote"] == "GSOMIA was signed in 2016."
+
+
+def test_api_ask_returns_the_cli_json_and_raises_gr_error(chat: tuple[app.ChatApp, Any]) -> None:
+    chat_app, _ = chat
+    result = chat_app.api_ask("When was GSOMIA signed?")
+    assert set(result) == {"question", "answer", "abstained", "confidence", "citations",
+                           "passages", "timings_ms"}
+    for bad in ("", "x" * 2001):
+        with pytest.raises(gr.Error):
+            chat_app.api_ask(bad)
+    with pytest.raises(gr.Error, match="k must be"):
+        chat_app.api_ask("When?", k=99)
+
+
+def test_sources_tab_and_refresh(chat: tuple[app.ChatApp, Any]) -> None:
+    chat_app, fake = chat
+    html = chat_app.library()
+    assert "GSOMIA Survives" in html and "<td>2</td>" in html and ">fresh<" in html
+    assert "GSOMIA Survives" in chat_app.refresh()
+    assert fake.refreshed == 1
+
+
+def test_downloads_live_in_a_private_temp_folder(chat: tuple[app.ChatApp, Any]) -> None:
+    chat_app, _ = chat
+    folder = chat_app.downloads.folder
+    assert folder.is_relative_to(Path(tempfile.gettempdir()))
+    assert not folder.is_relative_to(REPO)
+
+
+def test_app_wiring_one_public_endpoint_with_bounded_concurrency(
+        chat: tuple[app.ChatApp, Any]) -> None:
+    chat_app, _ = chat
+    demo = app.build_app(chat_app.assistant, chat_app.settings)
+    fns = list(demo.fns.values())
+    public = [f for f in fns if f.api_visibility == "public"]
+    assert [f.api_name for f in public] == ["ask"]
+    ask = public[0]
+    assert ask.concurrency_limit == app.ANSWER_CONCURRENCY and ask.concurrency_id == "answer"
+    answering = [f for f in fns if f.concurrency_id == "answer"]
+    assert len(answering) >= 4  # /ask, Enter, the Ask button and the example click
+    assert all(f.concurrency_limit == app.ANSWER_CONCURRENCY for f in answering)
+    chatbot = next(b for b in demo.blocks.values() if isinstance(b, gr.Chatbot))
+    assert chatbot.sanitize_html and not chatbot.render_markdown and chatbot.latex_delimiters == []
+
+
+def test_blocked_paths_and_address() -> None:
+    settings = Settings(sources=Path("sources"), index=Path("index"))
+    assert app.blocked_paths(settings) == [str((Path.cwd() / "index").resolve()),
+                                           str((Path.cwd() / "sources").resolve())]
+    assert app.display_url("127.0.0.1", 7860) == "http://127.0.0.1:7860/"
+    assert app.display_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
+    assert app.display_url("::1", 7860) == "http://[::1]:7860/"
+
+
+def test_auth_pairs(tmp_path: Path) -> None:
+    assert parse_auth("# users\nalice:s3:cret\n\nbob:pw\n", "f") == [("alice", "s3:cret"),
+                                                                     ("bob", "pw")]
+    for bad in ("alice", ":hunter2", "alice:"):
+        with pytest.raises(ConfigError) as info:
+            parse_auth(bad, "f")
+        assert "line 1" in info.value.message and "hunter2" not in info.value.message
+    with pytest.raises(ConfigError, match="no user:password pair"):
+        parse_auth("# only a comment\n", "f")
+    auth_file = tmp_path / "auth.txt"
+    auth_file.write_text("carol:pw\n", encoding="utf-8")
+    assert load_auth(auth_file, "ignored:x") == [("carol", "pw")]
+    assert load_auth(None, "dave:pw") == [("dave", "pw")]
+    assert load_auth(None, None) is None
+    with pytest.raises(ConfigError, match="Cannot read"):
+        load_auth(tmp_path / "missing.txt", None)
+
+
+# --- real model: follow-up chains through the functions the web page uses -------------
+
+CHAINS = {
+    # issue 3's chain: each follow-up must stay on the pact and its 2019 crisis.
+    "issue": [("When was GSOMIA signed?", ["2016"]),
+              ("Why did Seoul want to end it?", ["GSOMIA"]),
+              ("What did Japan do in response?", ["GSOMIA", "Japan"])],
+    "notice": [("When did South Korea give Japan notice that it would leave GSOMIA?",
+                ["was given by South Korea to Japan on 22 August"]),
+               ("Under which article was it allowed to do that?", ["Article 21 of GSOMIA"]),
+               ("How much notice did it have to give?", ["three-month notice"])],
+    "moon": [("When did the Moon administration announce it would not continue GSOMIA?",
+              ["the Moon administration announced it would not continue"]),
+             ("What did Tokyo do that led to that?", ["export restrictions"]),
+             ("And what did the National Security Council official say those caused?",
+              ["grave change in security cooperation"])],
+    "tisa": [("What is TISA?", ["Trilateral Information Sharing Agreement"]),
+             ("Which other country is in it besides Japan and South Korea?",
+              ["(TISA) with the US"]),
+             ("How is intelligence shared through it?", ["shared indirectly"])],
+}
+
+
+@pytest.fixture(scope="module")
+def real_chat(built_index: tuple[Settings, dict], tmp_path_factory: pytest.TempPathFactory
+              ) -> app.ChatApp:
+    from assistant.pipeline import Assistant
+
+    settings, _ = built_index
+    settings = settings.replace(feedback_log=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
+    return app.ChatApp(Assistant.load(settings), settings)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(CHAINS))
+def test_follow_up_chain_is_answered_in_context(real_chat: app.ChatApp, name: str) -> None:
+    session = app.new_session()
+    for turn, (question, needles) in enumerate(CHAINS[name]):
+        earlier = list(session["questions"])
+        session, answer = app.ask_in_session(real_chat.assistant, session, question)
+        assert not answer.abstained, (name, question, answer.text)
+        if earlier:  # the retrieval query carried the conversation
+            assert answer.retrieval_query != question and earlier[-1] in answer.retrieval_query
+        cited = " ".join(c.passage for c in answer.citations).lower()
+        assert any(n.lower() in cited for n in needles), (name, turn, question, answer.text)
+    assert len(session["questions"]) == len(CHAINS[name])
+
+
+@pytest.mark.slow
+def test_off_topic_follow_up_still_abstains(real_chat: app.ChatApp) -> None:
+    session, _ = app.ask_in_session(real_chat.assistant, app.new_session(),
+                                    "Why did South Korea walk out of GSOMIA?")
+    _, answer = app.ask_in_session(real_chat.assistant, session,
+                                   "What is the best recipe for banana bread?")
+    assert answer.abstained and answer.citations == ()
+
+
+@pytest.mark.slow
+def test_respond_renders_a_real_follow_up(real_chat: app.ChatApp) -> None:
+    state, messages = app.new_session(), []
+    for question, _ in CHAINS["tisa"][:2]:
+        _, messages, state, panel, md, *_ = real_chat.respond(question, messages, state, 5,
+                                                              "hybrid")
+    assert "[1]" in messages[-1]["content"]
+    assert "<mark>" in panel and "Why Did South Korea Walk Out Of The GSOMIA?" in panel
+    assert "(TISA) with the US" in md
+
+
+def test_session_keeps_only_what_feedback_needs(chat: tuple[app.ChatApp, Any]) -> None:
+    _, fake = chat
+    answer = fake.ask("When was GSOMIA signed?")
+    record = app.feedback_record(answer)
+    assert set(record) == {"question", "answer", "abstained", "citations"}
+    assert "passage" not in record["citations"][0]
+    session = app.new_session()
+    for index in range(1, 2 * app.KEEP_ANSWERS + 2, 2):
+        session = app.remember_answer(session, index, answer)
+    assert len(session["answers"]) == app.KEEP_ANSWERS
+    assert min(map(int, session["answers"])) == 2 * app.KEEP_ANSWERS + 1 - 2 * (
+        app.KEEP_ANSWERS - 1)
+    for n in range(app.KEEP_QUESTIONS + 5):
+        session, _ = app.ask_in_session(fake, session, f"Question {n}?")
+    assert len(session["questions"]) == app.KEEP_QUESTIONS
+    assert session["questions"][-1] == f"Question {app.KEEP_QUESTIONS + 4}?"
+
+
+def test_old_download_files_are_pruned(chat: tuple[app.ChatApp, Any]) -> None:
+    chat_app, fake = chat
+    md, js = chat_app.downloads.write(fake.ask("When was GSOMIA signed?"))
+    chat_app.downloads.prune(max_age_s=3600)
+    assert Path(md).exists() and Path(js).exists()
+    chat_app.downloads.prune(max_age_s=-1)
+    assert not Path(md).exists() and not Path(js).exists()
+
+
+def test_cli_help_does_not_import_gradio() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, assistant.cli as c; c.build_parser().format_help(); "
+            "print('gradio' in sys.modules, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=REPO).stdout
+    assert out.split() == ["False", "False"]
+
+
+@pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword)")
+def test_launch_binds_loopback_with_login_and_a_bounded_queue(
+        chat: tuple[app.ChatApp, Any]) -> None:
+    import socket
+    import urllib.error
+    import urllib.request
+
+    from gradio_client import Client
+
+    def http_status(url: str) -> int:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            with opener.open(url, timeout=10) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    chat_app, _ = chat
+    settings = chat_app.settings.replace(port=port)
+    demo = app.build_app(chat_app.assistant, settings)
+    url = app.launch(demo, settings, auth=[("alice", "s3cret")])
+    try:
+        assert url == f"http://127.0.0.1:{settings.port}/"
+        assert demo._queue.max_size == app.QUEUE_SIZE
+        assert demo.share is False and demo.allowed_paths == []
+        assert str(Path(settings.index).resolve()) in demo.blocked_paths
+        assert http_status(url + "config") == 401  # nothing without logging in
+        client = Client(url, auth=("alice", "s3cret"), verbose=False)
+        assert client.predict("When was GSOMIA signed?", api_name="/ask")["citations"]
+    finally:
+        demo.close()
