@@ -1,0 +1,239 @@
+"""The web chat in a real browser: Debian's Chromium driven by playwright.
+
+Starts its own ``assistant serve`` (session-scoped, via test_app_server's helpers) plus
+one over a source full of markup. Without /usr/bin/chromium every test here is skipped
+with the reason, unless ``ASSISTANT_REQUIRE_BROWSER=1`` (set by .ci/run) makes that a
+failure. Each test records every JavaScript dialog; none may appear.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_app_server import BANANA, REPO, WALK_OUT, Server, start_server, stop_server
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IPCS_TITLE = "Why Did South Korea Walk Out Of The GSOMIA? – Analysis"
+XSS = (
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(2)</script>",
+    "<iframe srcdoc=\"<script>alert(3)</script>\"></iframe>",
+    "[x](javascript:alert(4))",
+    "<img src=x onerror=\"window.__xss=1\"> ![y](javascript:window.__xss=2)",
+)
+HOSTILE_TEXT = """\
+The Zanzibar pineapple accord <img src=x onerror=alert(11)> was signed in 1999 by two
+fruit cooperatives. [click](javascript:alert(12)) <script>alert(13)</script>
+
+The Zanzibar pineapple accord set a price floor for pineapples
+<iframe srcdoc="<script>alert(14)</script>"></iframe> exported by sea.
+"""
+HOSTILE_TOML = """\
+["hostile.txt"]
+title = "Pineapple <script>alert(15)</script> <img src=x onerror=alert(16)>"
+author = "[me](javascript:alert(17))"
+publisher = "<b onmouseover=alert(18)>Press</b>"
+date = "1999-05"
+url = "javascript:alert(19)"
+"""
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(tmp_path_factory.mktemp("web"), REPO / "sources", REPO / "index")
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server over one source whose text and metadata are full of markup."""
+    root = tmp_path_factory.mktemp("hostile")
+    sources = root / "sources"
+    sources.mkdir()
+    (sources / "hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (sources / "sources.toml").write_text(HOSTILE_TOML, encoding="utf-8")
+    running = start_server(root, sources, None)
+    yield running
+    stop_server(running)
+
+
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (install Debian's chromium: `make browser`)"
+        if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"ASSISTANT_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class ChatPage:
+    """The chat page of one browser context, with every dialog recorded (and dismissed)."""
+
+    BOTS = "#gs-chat [data-testid='bot']"
+
+    def __init__(self, browser: Any, url: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                           accept_downloads=True)
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.page.on("dialog", self._on_dialog)
+        self.page.goto(url)
+        self.page.wait_for_selector("#gs-question textarea", timeout=30_000)
+
+    def _on_dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def ask(self, question: str) -> str:
+        """Type a question, press Enter, wait for the new reply; its text."""
+        before = self.page.locator(self.BOTS).count()
+        box = self.page.locator("#gs-question textarea")
+        box.fill(question)
+        box.press("Enter")
+        return self.wait_for_reply(before)
+
+    def wait_for_reply(self, before: int) -> str:
+        self.page.wait_for_function(
+            """([sel, n]) => { const b = document.querySelectorAll(sel); return b.length > n
+                 && b[b.length - 1].querySelector('.gs-timings, .gs-error'); }""",
+            arg=[self.BOTS, before], timeout=30_000)
+        return str(self.page.locator(self.BOTS).last.inner_text())
+
+    def panel(self) -> str:
+        return str(self.page.locator("#gs-sources").inner_text())
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def chat_page(browser: Any, server: Server) -> Iterator[ChatPage]:
+    page = ChatPage(browser, server.url)
+    yield page
+    page.close()
+
+
+def wait_for_feedback(log: Path, timeout_s: float = 15.0) -> list[dict[str, Any]]:
+    """The log's entries, once it has a complete line (bounded wait)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if log.exists() and log.read_text(encoding="utf-8").endswith("\n"):
+            return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+        time.sleep(0.2)
+    pytest.fail(f"no feedback was written to {log} within {timeout_s} s")
+
+
+def _assert_nothing_injected(chat: ChatPage) -> None:
+    assert chat.dialogs == []
+    assert chat.page.evaluate("window.__xss") is None
+    counts = chat.page.evaluate("""() => ({
+        img: document.querySelectorAll('img[src="x"], img[onerror]').length,
+        script: document.querySelectorAll('#gs-chat script, #gs-sources script').length,
+        iframe: document.querySelectorAll('iframe').length,
+        js_links: document.querySelectorAll('a[href^="javascript" i]').length,
+        handlers: document.querySelectorAll('#gs-chat [onmouseover], #gs-sources [onmouseover]')
+                  .length })""")
+    assert counts == {"img": 0, "script": 0, "iframe": 0, "js_links": 0, "handlers": 0}
+
+
+def test_conversation_answer_follow_up_and_abstention(chat_page: ChatPage, server: Server,
+                                                     tmp_path: Path) -> None:
+    reply = chat_page.ask(WALK_OUT)
+    assert "[1]" in reply and "retrieval" in reply and " ms" in reply
+    assert IPCS_TITLE in chat_page.panel()
+    marks = chat_page.page.locator("#gs-sources mark").all_inner_texts()
+    assert marks and all(m.strip() and m.strip() in reply for m in marks)
+    shot = tmp_path / "answer.png"
+    chat_page.page.screenshot(path=str(shot), full_page=True)
+    (REPO / "docs").mkdir(exist_ok=True)
+    shutil.copyfile(shot, REPO / "docs" / "screenshot.png")
+    chat_page.ask("What is TISA?")
+    follow_up = chat_page.ask("Which other country is in it besides Japan and South Korea?")
+    assert "[1]" in follow_up and "with the US" in follow_up  # "it" = TISA
+    abstained = chat_page.ask(BANANA)
+    assert "do not answer" in abstained and "[1]" not in abstained
+    assert chat_page.page.locator("#gs-sources .gs-card").count() == 0
+    assert "not an answer" in chat_page.panel()
+    _assert_nothing_injected(chat_page)
+
+
+def test_xss_payloads_in_questions_run_nothing(chat_page: ChatPage) -> None:
+    for payload in XSS:
+        chat_page.ask(payload)
+    users = chat_page.page.locator("#gs-chat [data-testid='user']").all_inner_texts()
+    assert [u.strip() for u in users] == [" ".join(p.split()) for p in XSS]
+    _assert_nothing_injected(chat_page)
+
+
+def test_markup_in_a_source_shows_as_text(browser: Any, hostile_server: Server) -> None:
+    chat = ChatPage(browser, hostile_server.url)
+    try:
+        reply = chat.ask("When was the Zanzibar pineapple accord signed?")
+        assert "[1]" in reply and "<img src=x onerror=alert(11)>" in reply
+        panel = chat.panel()
+        assert "Pineapple <script>alert(15)</script>" in panel
+        assert "[me](javascript:alert(17))" in panel and "Open the original" not in panel
+        _assert_nothing_injected(chat)
+    finally:
+        chat.close()
+
+
+def test_long_question_is_refused_with_a_message(chat_page: ChatPage) -> None:
+    reply = chat_page.ask("Why? " * 401)
+    assert "limit is 2,000" in reply and "Traceback" not in reply
+
+
+def test_thumbs_down_and_downloads(chat_page: ChatPage, server: Server) -> None:
+    chat_page.ask("When was GSOMIA signed?")
+    chat_page.page.locator("#gs-chat button[aria-label='Dislike']").last.click()
+    entries = wait_for_feedback(server.feedback_log)
+    assert entries[-1]["verdict"] == "down"
+    assert entries[-1]["question"] == "When was GSOMIA signed?"
+    chat_page.page.get_by_text("Copy or download the last answer").click()
+    with chat_page.page.expect_download() as download:
+        chat_page.page.locator("#gs-dl-json").click()
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert saved["question"] == "When was GSOMIA signed?" and saved["citations"]
+    with chat_page.page.expect_download() as download:
+        chat_page.page.locator("#gs-dl-md").click()
+    assert Path(download.value.path()).read_text(encoding="utf-8").startswith(
+        "# When was GSOMIA signed?")
+
+
+def test_examples_sources_tab_and_clear(chat_page: ChatPage) -> None:
+    page = chat_page.page
+    before = page.locator(ChatPage.BOTS).count()
+    example = "Under which clause of the pact can either side pull out?"
+    page.get_by_text(example).first.click()  # clicking an example asks it
+    assert "[1]" in chat_page.wait_for_reply(before)
+    assert page.locator("#gs-chat [data-testid='user']").last.inner_text().strip() == example
+    page.get_by_role("tab", name="Sources").click()
+    library = page.locator("#gs-library")
+    library.locator(".gs-docs").wait_for(timeout=15_000)
+    text = library.inner_text()
+    assert IPCS_TITLE in text and "Korea-Japan GSOMIA Survives" in text and "fresh" in text
+    page.get_by_role("tab", name="Chat").click()
+    page.click("#gs-clear")
+    page.wait_for_function("() => !document.querySelector(\"#gs-chat [data-testid='bot']\")",
+                           timeout=10_000)
+    assert "Ask a question" in chat_page.panel()
