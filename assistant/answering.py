@@ -33,17 +33,19 @@ _MONTH = (r"January|February|March|April|May|June|July|August|September|October|
 _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("number", re.compile(r"\bhow (many|much|long|often)\b|\bwhat (percentage|share|number)\b",
                           re.I),
-     re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|"
-                r"hundred|thousand|million|billion|several|few)\b", re.I)),
+     re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d[\d,.]*\b|\b(two|three|four|five|six|seven|"
+                r"eight|nine|ten|dozen|hundred|thousand|million|billion|several)\b", re.I)),
     ("time", re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)\b|\bsince when\b"
                         r"|\bon what date\b", re.I),
      re.compile(rf"\b(1[89]|20)\d\d\b|\b({_MONTH})\b|\b(year|month|week|decade)s?\b|"
                 r"\bago\b|\bhours before\b", re.I)),
     ("person", re.compile(r"^\s*(who|whom|whose)\b", re.I),
-     re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z-]+)+\b|\b(minister|president|official|"
-                r"spokesman|director|secretary|court|government|administration|analyst|fellow|"
-                r"expert)s?\b", re.I)),
+     re.compile(r"(?-i:\b(?!(?:South|North) Korea|United States|Korean Peninsula)"
+                r"[A-Z][a-z]+(?:[ -][A-Z][a-z-]+){1,2}\b)|\b(minister|president|official|"
+                r"spokesman|director|secretary|analyst|fellow|expert)s?\b", re.I)),
 )
+# A name or number in a question (any capitalised word but the first, or digits).
+_NAMED = re.compile(r"(?<=\s)[A-Z][\w-]*|\b\d+\b")
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,13 @@ class Policy:
     extra_margin: float = 0.06
     max_sentences: int = 3
     # Abstention: a logistic score over evidence signals; abstain below ``threshold``.
-    bias: float = -2.117
-    w_abs_cosine: float = 1.484
-    w_abs_coverage: float = -1.434
-    w_abs_unknown: float = -3.851
-    w_abs_agree: float = -0.892
-    w_abs_typed: float = 5.369
+    bias: float = 1.107
+    w_abs_cosine: float = 0.181
+    w_abs_coverage: float = -1.383
+    w_abs_unknown: float = -3.610
+    w_abs_agree: float = -1.064
+    w_abs_typed: float = 3.449
+    w_abs_unknown_name: float = -4.698
     threshold: float = 0.6
 
 
@@ -227,14 +230,17 @@ class Answerer:
         by_dense = sorted(passages, key=lambda q: -q.dense_score)[:3]
         by_bm25 = sorted(passages, key=lambda q: -q.bm25_score)[:3]
         agree = float(bool({q.index for q in by_dense} & {q.index for q in by_bm25[:1]}))
+        names = [t for m in _NAMED.finditer(query) for t in tokenize(m.group(0))]
+        unknown_name = float(any(t not in self.vocabulary for t in names))
         return {"cosine": best.cosine, "coverage": best.coverage, "unknown": unknown,
-                "agree": agree, "typed": float(best.typed)}
+                "agree": agree, "typed": float(best.typed), "unknown_name": unknown_name}
 
     def confidence(self, features: Mapping[str, float]) -> float:
         p = self.policy
         z = (p.bias + p.w_abs_cosine * features["cosine"] + p.w_abs_coverage * features["coverage"]
              + p.w_abs_unknown * features["unknown"] + p.w_abs_agree * features["agree"]
-             + p.w_abs_typed * features["typed"])
+             + p.w_abs_typed * features["typed"]
+             + p.w_abs_unknown_name * features["unknown_name"])
         return 1.0 / (1.0 + math.exp(-z))
 
     def select(self, ranked: Sequence[Scored]) -> list[Scored]:

@@ -25,7 +25,7 @@ from assistant.answering import Policy
 from assistant.evaluation import contains_any, load_questions
 from assistant.retrieval import tokenize
 
-FEATURES = ("cosine", "coverage", "unknown", "agree", "typed")
+FEATURES = ("cosine", "coverage", "unknown", "agree", "typed", "unknown_name")
 
 
 def collect(bot: Assistant, questions: list, policy: Policy) -> tuple[np.ndarray, list[bool]]:
@@ -88,7 +88,7 @@ def main() -> None:
         refusal = np.mean(~pred[~answerable])
         false_refusal = np.mean(~pred[answerable])
         print(
-            f"   threshold={t:.1f}: 5-fold CV refusal_rate={refusal:.3f} "
+            f"   threshold={t:.2f}: 5-fold CV refusal_rate={refusal:.3f} "
             f"false_refusal_rate={false_refusal:.3f}"
         )
 
