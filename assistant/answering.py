@@ -159,6 +159,19 @@ def offers_type(sentence: str, kind: str, question: str) -> bool:
     return any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
 
 
+def focus_weights(question: str, query: str) -> dict[str, float]:
+    """Term weights of the question, with words only its context brings at half weight.
+
+    In a follow-up the earlier turn says what "it" is, but the new question says what
+    is asked: "signed" from "When was GSOMIA signed?" should not pick the answer to
+    "Why did Seoul want to end it?".
+    """
+    weights = dict(term_weights(question))
+    for term, weight in term_weights(query).items():
+        weights.setdefault(term, 0.5 * weight)
+    return weights
+
+
 def compose(parts: Sequence[tuple[str, str]]) -> str:
     """Answer text from ``(sentence, date)`` pairs in order of use, with markers.
 
@@ -194,9 +207,9 @@ class Answerer:
     def candidates(self, qvec: np.ndarray, query: str, passages: Sequence[Passage],
                    question: str | None = None) -> list[Scored]:
         """Every sentence of the passages, best score first."""
-        weights = term_weights(query)
-        total = sum(weights.values()) or 1.0
         question = question or query
+        weights = focus_weights(question, query)
+        total = sum(weights.values()) or 1.0
         kind = expected_type(question)
         seen: dict[str, Scored] = {}
         for passage in passages:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .answering import Answer, Answerer, answer_from
 from .chunking import chunk_documents, with_header
 from .cleaning import normalize_characters
@@ -201,13 +203,20 @@ class Assistant:
         t1 = time.perf_counter()
         passages, timings = retriever.search(qvec, tokens, k, mode)
         t2 = time.perf_counter()
-        text, citations, abstained, confidence = answer_from(answerer, question, query, qvec,
-                                                             passages)
+        text, citations, abstained, confidence = answer_from(
+            answerer, question, query, self._answer_vector(question, query, qvec), passages)
         t3 = time.perf_counter()
         timings = {"embed_ms": (t1 - t0) * 1e3, **timings, "retrieval_ms": (t2 - t0) * 1e3,
                    "answer_ms": (t3 - t2) * 1e3, "total_ms": (t3 - t0) * 1e3}
         return Answer(question, text, abstained, citations, tuple(passages), timings,
                       confidence, query)
+
+    def _answer_vector(self, question: str, query: str, qvec: np.ndarray) -> np.ndarray:
+        """For a follow-up, sentences are judged mostly by the new question itself."""
+        if query == question:
+            return qvec
+        blend = self.embedder.encode_query(question) + 0.5 * qvec
+        return blend / float(np.linalg.norm(blend) or 1.0)
 
 
 def ensure_index(settings: Settings, embedder: Embedder, *, rebuild: bool = False,
