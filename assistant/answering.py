@@ -26,6 +26,7 @@ from .retrieval import Passage, Retriever, term_weights, tokenize
 from .sources import Document, date_label
 
 ABSTAIN_TEXT = "The sources do not answer this question."
+RARE_WORD = 4.0  # rarity (7 - Zipf frequency) of a name or term of art, e.g. "TISA"
 
 _MONTH = (r"January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
@@ -159,16 +160,20 @@ def offers_type(sentence: str, kind: str, question: str) -> bool:
     return any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
 
 
-def focus_weights(question: str, query: str) -> dict[str, float]:
-    """Term weights of the question, with words only its context brings at half weight.
+def focus_weights(question: str, query: str,
+                  common: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Term weights of the question, plus what its context brings.
 
     In a follow-up the earlier turn says what "it" is, but the new question says what
-    is asked: "signed" from "When was GSOMIA signed?" should not pick the answer to
-    "Why did Seoul want to end it?".
+    is asked. The referent is usually a rare word (a name such as "TISA") that few
+    passages use, which keeps its full weight; other words of the earlier turn
+    ("signed" in "When was GSOMIA signed?", or "GSOMIA" itself, which every passage
+    names) count half, so they do not pick the answer to "Why did Seoul end it?".
     """
     weights = dict(term_weights(question))
     for term, weight in term_weights(query).items():
-        weights.setdefault(term, 0.5 * weight)
+        referent = weight >= RARE_WORD and term not in common
+        weights.setdefault(term, weight if referent else 0.5 * weight)
     return weights
 
 
@@ -203,12 +208,13 @@ class Answerer:
         self.chunks = data.chunks
         self.sentence_tokens = [set(tokenize(s.text)) for s in data.sentences]
         self.vocabulary = frozenset(t for tokens in retriever.chunk_tokens for t in tokens)
+        self.common = _common_terms(retriever.chunk_tokens)
 
     def candidates(self, qvec: np.ndarray, query: str, passages: Sequence[Passage],
                    question: str | None = None) -> list[Scored]:
         """Every sentence of the passages, best score first."""
         question = question or query
-        weights = focus_weights(question, query)
+        weights = focus_weights(question, query, self.common)
         total = sum(weights.values()) or 1.0
         kind = expected_type(question)
         seen: dict[str, Scored] = {}
@@ -281,6 +287,15 @@ class Answerer:
         chunk = self.chunks[scored.passage.index]
         return Citation(marker, doc.id, doc.title, doc.author, doc.publisher, doc.date, s.text,
                         s.start, s.end, chunk.text, chunk.start, s.paragraph, chunk.id, doc.url)
+
+
+def _common_terms(chunk_tokens: Sequence[Sequence[str]], share: float = 0.3) -> frozenset[str]:
+    """Terms found in more than ``share`` of the chunks: they tell passages apart poorly."""
+    counts: dict[str, int] = {}
+    for tokens in chunk_tokens:
+        for term in set(tokens):
+            counts[term] = counts.get(term, 0) + 1
+    return frozenset(t for t, n in counts.items() if n > share * len(chunk_tokens))
 
 
 def answer_from(answerer: Answerer, question: str, query: str, qvec: np.ndarray,

@@ -1,7 +1,8 @@
 """App: the Gradio web chat (and its ``/ask`` API) over one loaded ``Assistant``.
 
-Started by ``assistant serve``; the only module that imports gradio. The
-assistant is loaded before launch, so the first answer is as fast as any other.
+Started by ``assistant serve``; with :mod:`assistant.app_eval` (the Evaluate
+tab) the only modules that import gradio. The assistant is loaded before launch,
+so the first answer is as fast as any other.
 
 Per-browser-session state lives in a ``gr.State`` dict (see :func:`new_session`):
 the questions asked so far (passed as ``history=`` so follow-ups are read in
@@ -26,13 +27,14 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from .answering import Answer
+from .app_eval import MAX_UPLOAD, EvalTab, build_eval_tab
 from .app_render import (
     CSS,
     EMPTY_PANEL,
@@ -107,7 +109,7 @@ def remember_answer(session: dict[str, Any], index: int, answer: Answer) -> dict
 
 
 class Downloads:
-    """Writes the last answer as Markdown and JSON into a private temporary folder."""
+    """Writes files to download (answers, evaluation reports) into a private temporary folder."""
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="gsomia-answers-"))
@@ -115,22 +117,30 @@ class Downloads:
         self._lock = threading.Lock()  # two answers may be written at once
         atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
 
-    def write(self, answer: Answer) -> tuple[str, str]:
+    def save(self, prefix: str, texts: Mapping[str, str]) -> list[str]:
+        """Write each ``{suffix: text}`` to a new file ``prefix-<pid>-<n><suffix>``; the paths."""
         with self._lock:
             self._count += 1
             number = self._count
         if number % 50 == 0:
             self.prune()
-        stem = self.folder / f"gsomia-answer-{os.getpid()}-{number}"
-        md, js = stem.with_suffix(".md"), stem.with_suffix(".json")
-        md.write_text(answer_markdown(answer), encoding="utf-8")
-        js.write_text(answer_json_text(answer), encoding="utf-8")
-        return str(md), str(js)
+        stem = self.folder / f"{prefix}-{os.getpid()}-{number}"
+        paths = []
+        for suffix, text in texts.items():
+            stem.with_suffix(suffix).write_text(text, encoding="utf-8")
+            paths.append(str(stem.with_suffix(suffix)))
+        return paths
+
+    def write(self, answer: Answer) -> tuple[str, str]:
+        """The answer as Markdown and JSON; (md path, json path)."""
+        md, js = self.save("gsomia-answer", {".md": answer_markdown(answer),
+                                             ".json": answer_json_text(answer)})
+        return md, js
 
     def prune(self, max_age_s: float = FILE_MAX_AGE_S) -> None:
-        """Delete answer files older than ``max_age_s``."""
+        """Delete files older than ``max_age_s``."""
         cutoff = time.time() - max_age_s
-        for path in self.folder.glob("gsomia-answer-*"):
+        for path in self.folder.glob("gsomia-*"):
             with contextlib.suppress(OSError):
                 if path.stat().st_mtime < cutoff:
                     path.unlink()
@@ -254,7 +264,7 @@ def _sources_column() -> dict[str, Any]:
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
-    """The Blocks app: chat tab, sources tab, and the named ``/ask`` endpoint."""
+    """The Blocks app: chat, sources and evaluate tabs, and the named ``/ask`` endpoint."""
     chat_app = ChatApp(assistant, settings)
     with gr.Blocks(title="GSOMIA Assistant", analytics_enabled=False,
                    delete_cache=(FILE_MAX_AGE_S, FILE_MAX_AGE_S)) as demo:
@@ -270,6 +280,9 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             with gr.Tab("Sources", id="sources"):
                 library = gr.HTML(elem_id="gs-library", js_on_load=None)
                 refresh = gr.Button("Refresh index", elem_id="gs-refresh")
+            with gr.Tab("Evaluate", id="evaluate"):
+                build_eval_tab(EvalTab(assistant, settings, chat_app.downloads.save, check_k),
+                               MAX_K)
         _wire(demo, chat_app, session, chat, side, library, refresh)
     return demo
 
@@ -328,7 +341,7 @@ def launch(demo: gr.Blocks, settings: Settings,
             server_name=settings.host, server_port=settings.port, share=False,
             auth=list(auth) if auth else None, prevent_thread_lock=True, show_error=False,
             quiet=True, ssr_mode=False, pwa=False, mcp_server=False, enable_monitoring=False,
-            blocked_paths=blocked_paths(settings), max_file_size="1mb", css=CSS,
+            blocked_paths=blocked_paths(settings), max_file_size=MAX_UPLOAD, css=CSS,
             theme=_theme(), footer_links=["api"])
     except OSError as exc:
         raise UsageError(f"Cannot listen on {settings.host}:{settings.port} ({exc}).",

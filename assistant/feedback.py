@@ -7,8 +7,18 @@ Each rating is one line of ``feedback.jsonl`` (``Settings.feedback_log``, or
      "answer": "...", "abstained": false, "citations": [{"marker": 1, ...}]}
 
 :func:`export_skeleton` turns the thumbs-down lines into a question-set skeleton
-for ``assistant eval``: one ``{"id", "question", "answers": [], "evidence": [],
-"answerable": true, "note"}`` object per question, to be completed by hand.
+for ``assistant eval`` (by default ``feedback-questions.jsonl``): one ``{"id",
+"question", "answers": [], "evidence": [], "answerable": true, "note"}`` object per
+question, to be completed by hand. ``assistant eval`` (and the web app's Evaluate
+tab) refuse such a line until it is filled in: ``answers`` needs at least one
+accepted answer string (and ``evidence`` should quote the sources), or
+``answerable`` is set to false; the ``note`` saying so can stay, as evaluation
+ignores extra fields.
+
+Exporting again into an existing file keeps every line already there (with the
+answers filled in by hand) and appends only thumbs-down questions it does not hold
+yet, numbered after the highest ``feedback-NNN`` id; a malformed existing file is
+reported with its line number and left untouched.
 
 >>> entry = make_entry({"question": "Q?", "answer": "A. [1]", "citations": []}, liked=False,
 ...                    when="2026-01-01T00:00:00+00:00")
@@ -120,9 +130,11 @@ def skeleton(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def _note(entry: Mapping[str, Any]) -> str:
     when = entry.get("time", "")
-    answer = str(entry.get("answer", ""))
-    return (f"Thumbs down on {when}. The assistant answered: {answer} Fill in answers and "
-            "evidence (or set answerable to false) before using this in an evaluation.")
+    answer = " ".join(str(entry.get("answer", "")).split())
+    return ("TO FILL IN: `assistant eval` refuses this line until \"answers\" lists at least "
+            "one accepted answer (and \"evidence\" a sentence of the sources that holds it), "
+            "or \"answerable\" is set to false when the sources do not answer the question. "
+            f"This note may stay. Thumbs down on {when}; the assistant answered: {answer}")
 
 
 def write_jsonl(path: Path, records: Sequence[Mapping[str, Any]]) -> None:
@@ -137,11 +149,75 @@ def write_jsonl(path: Path, records: Sequence[Mapping[str, Any]]) -> None:
                              fix="Pass a writable --out path.") from None
 
 
+def read_existing(path: Path) -> list[dict[str, Any]]:
+    """The records of an earlier export (maybe filled in by hand); [] when there is none."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Cannot read {path} ({exc}).",
+                          fix="Pass another --out, or move that file away.") from None
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            record = None
+        if not isinstance(record, dict):
+            raise ConfigError(f"{path}, line {number}: not a question-set object, so the "
+                              "file was left as it is.",
+                              fix="Fix that line, or pass another --out.")
+        records.append(record)
+    return records
+
+
+def new_records(existing: Sequence[Mapping[str, Any]],
+                exported: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The exported records whose question ``existing`` lacks, with ids that do not clash."""
+    held = {" ".join(str(r.get("question", "")).split()).lower() for r in existing}
+    ids = {str(r.get("id", "")) for r in existing}
+    numbers = [int(i[9:]) for i in ids if i.startswith("feedback-") and i[9:].isdigit()]
+    next_number = max(numbers, default=0) + 1
+    out = []
+    for record in exported:
+        if record["question"].lower() in held:
+            continue
+        while f"feedback-{next_number:03d}" in ids:
+            next_number += 1
+        out.append({**record, "id": f"feedback-{next_number:03d}"})
+        ids.add(out[-1]["id"])
+        next_number += 1
+    return out
+
+
 def export_skeleton(log_path: Path, out_path: Path) -> int:
-    """Write the thumbs-down questions of ``log_path`` to ``out_path``; how many."""
-    records = skeleton(read_entries(log_path))
-    write_jsonl(out_path, records)
-    return len(records)
+    """Add the thumbs-down questions of ``log_path`` to ``out_path``; how many were new.
+
+    Lines already in ``out_path`` are kept exactly as they are.
+    """
+    exported = skeleton(read_entries(log_path))
+    out_path = Path(out_path)
+    existing = read_existing(out_path)
+    if not existing:
+        write_jsonl(out_path, exported)
+        return len(exported)
+    added = new_records(existing, exported)
+    if added:
+        text = out_path.read_text(encoding="utf-8")
+        lead = "" if text.endswith("\n") else "\n"
+        try:
+            with out_path.open("a", encoding="utf-8") as fh:
+                fh.write(lead + "".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                        for r in added))
+        except OSError as exc:
+            raise AssistantError(f"Cannot write {out_path} ({exc.strerror or exc}).",
+                                 fix="Pass a writable --out path.") from None
+    return len(added)
 
 
-__all__ = ["append_entry", "export_skeleton", "make_entry", "read_entries", "skeleton"]
+__all__ = ["append_entry", "export_skeleton", "make_entry", "new_records", "read_entries",
+           "read_existing", "skeleton"]

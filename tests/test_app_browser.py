@@ -148,11 +148,12 @@ def _assert_nothing_injected(chat: ChatPage) -> None:
     assert chat.page.evaluate("window.__xss") is None
     counts = chat.page.evaluate("""() => ({
         img: document.querySelectorAll('img[src="x"], img[onerror]').length,
-        script: document.querySelectorAll('#gs-chat script, #gs-sources script').length,
+        script: document.querySelectorAll('#gs-chat script, #gs-sources script, '
+                                          + '#gs-eval-result script').length,
         iframe: document.querySelectorAll('iframe').length,
         js_links: document.querySelectorAll('a[href^="javascript" i]').length,
-        handlers: document.querySelectorAll('#gs-chat [onmouseover], #gs-sources [onmouseover]')
-                  .length })""")
+        handlers: document.querySelectorAll('#gs-chat [onmouseover], #gs-sources [onmouseover], '
+                  + '#gs-eval-result [onmouseover], #gs-eval-result [onerror]').length })""")
     assert counts == {"img": 0, "script": 0, "iframe": 0, "js_links": 0, "handlers": 0}
 
 
@@ -237,3 +238,59 @@ def test_examples_sources_tab_and_clear(chat_page: ChatPage) -> None:
     page.wait_for_function("() => !document.querySelector(\"#gs-chat [data-testid='bot']\")",
                            timeout=10_000)
     assert "Ask a question" in chat_page.panel()
+
+
+# --- the Evaluate tab ---------------------------------------------------------------------
+
+EVAL_XSS = "<img src=x onerror=alert(21)> <script>alert(22)</script> [x](javascript:alert(23))"
+
+
+def _evaluate(chat: ChatPage, path: Path) -> Any:
+    """Upload ``path`` in the Evaluate tab, run it, wait for the result; its locator."""
+    page = chat.page
+    page.get_by_role("tab", name="Evaluate").click()
+    page.locator("#gs-eval-file input[type=file]").set_input_files(str(path))
+    page.locator("#gs-eval-file").get_by_text(path.name).first.wait_for(timeout=30_000)
+    page.click("#gs-eval-run")
+    result = page.locator("#gs-eval-result")
+    result.locator(".gs-eval-head, .gs-eval-error").first.wait_for(timeout=120_000)
+    return result
+
+
+def test_evaluate_tab_scores_an_uploaded_set_and_shows_hostile_text_inert(
+        chat_page: ChatPage, tmp_path: Path) -> None:
+    lines = (REPO / "evals" / "gsomia.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    xss = {"id": "xss", "question": f"Who signed {EVAL_XSS}?", "answers": [EVAL_XSS],
+           "evidence": [EVAL_XSS], "answerable": True}
+    path = tmp_path / "questions.jsonl"
+    path.write_text("\n".join([*lines, json.dumps(xss)]) + "\n", encoding="utf-8")
+    result = _evaluate(chat_page, path)
+    head = result.locator(".gs-eval-head").inner_text()
+    assert "questions.jsonl: 4 questions (4 answerable, 0 unanswerable)" in head
+    metrics = result.locator(".gs-metrics tbody tr")
+    assert metrics.count() == 13
+    assert result.locator("tr[data-metric='hit@5'] .gs-num").inner_text() != "n/a"
+    assert result.locator("tr[data-metric='refusal_rate'] .gs-num").inner_text() == "n/a"
+    failing = result.locator("details.gs-fail summary").all_inner_texts()
+    assert any(f"Who signed {EVAL_XSS}?" in text for text in failing)  # shown as text
+    _assert_nothing_injected(chat_page)
+    with chat_page.page.expect_download() as download:
+        chat_page.page.locator("#gs-eval-json").click()
+    report = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert report["settings"]["file"] == "questions.jsonl"
+    assert [q["id"] for q in report["questions"]][-1] == "xss"
+    assert set(report["summary"]) >= {"hit@1", "answer_accuracy", "latency_ms_p95"}
+
+
+def test_evaluate_tab_shows_the_bad_line_and_runs_nothing(chat_page: ChatPage,
+                                                          tmp_path: Path) -> None:
+    first = (REPO / "evals" / "gsomia.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "broken.jsonl"
+    path.write_text(first + '\n{"id": "b", "question": "<b>Q</b>?", "answers": "x"}\n',
+                    encoding="utf-8")
+    result = _evaluate(chat_page, path)
+    text = result.locator(".gs-eval-error").inner_text()
+    assert "broken.jsonl, line 2: field 'evidence' is missing." in text
+    assert "Nothing was run." in text and str(tmp_path) not in text
+    assert result.locator(".gs-metrics").count() == 0
+    _assert_nothing_injected(chat_page)

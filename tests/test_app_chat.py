@@ -17,7 +17,7 @@ from typing import Any
 import gradio as gr
 import pytest
 
-from assistant import app
+from assistant import app, app_eval
 from assistant.answering import Answer, Citation
 from assistant.commands import load_auth, parse_auth
 from assistant.config import Settings
@@ -362,6 +362,7 @@ def test_launch_binds_loopback_with_login_and_a_bounded_queue(
     try:
         assert url == f"http://127.0.0.1:{settings.port}/"
         assert demo._queue.max_size == app.QUEUE_SIZE
+        assert demo.max_file_size == app_eval.MAX_UPLOAD_BYTES  # the Evaluate tab's uploads
         assert demo.share is False and demo.allowed_paths == []
         assert str(Path(settings.index).resolve()) in demo.blocked_paths
         assert http_status(url + "config") == 401  # nothing without logging in

@@ -25,7 +25,8 @@ PAYLOADS = (
 )
 EVIL = " ".join(PAYLOADS)
 SAFE_TAGS = {"article", "div", "span", "blockquote", "mark", "a", "br", "details", "summary",
-             "ol", "li", "p", "strong", "h3", "table", "thead", "tbody", "tr", "th", "td"}
+             "ol", "ul", "li", "p", "strong", "code", "h3", "table", "thead", "tbody", "tr",
+             "th", "td"}
 
 
 class TagCollector(HTMLParser):

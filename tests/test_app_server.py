@@ -234,3 +234,27 @@ def test_file_routes_refuse_index_sources_and_system_files(server: Server, route
         status = http_status(server.url + route + path)
         assert status in (403, 404), (route, path, status)
     assert http_status(server.url) == 200
+
+
+def _upload_status(url: str, size: int) -> int:
+    """POST one file of ``size`` bytes to Gradio's upload route; the status code."""
+    boundary = "gsomia-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
+            f"filename=\"set.jsonl\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            ).encode() + b"x" * size + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(url + "gradio_api/upload", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; "
+                                              f"boundary={boundary}"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_uploads_over_the_size_limit_are_refused(server: Server) -> None:
+    from assistant.app_eval import MAX_UPLOAD_BYTES
+
+    assert _upload_status(server.url, 1000) == 200
+    assert _upload_status(server.url, MAX_UPLOAD_BYTES + 1) == 413

@@ -120,3 +120,64 @@ def test_cli_feedback_export_without_log_fails_cleanly(
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: There is no feedback log") and "Traceback" not in err
+
+
+def _export(tmp_path: Path, questions: list[str], out: Path) -> int:
+    log = tmp_path / "feedback.jsonl"
+    log.unlink(missing_ok=True)
+    for q in questions:
+        feedback.append_entry(log, feedback.make_entry(answer_json(q), liked=False))
+    return feedback.export_skeleton(log, out)
+
+
+def test_skeleton_note_says_what_eval_needs_and_filled_lines_load(tmp_path: Path) -> None:
+    from assistant.evaluation import EvalFileError, load_questions
+
+    out = tmp_path / "feedback-questions.jsonl"
+    _export(tmp_path, ["When was GSOMIA signed?", "Who won the 1999 World Cup?"], out)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    note = rows[0]["note"]
+    assert note.startswith("TO FILL IN: `assistant eval` refuses this line until")
+    assert '"answers"' in note and '"answerable" is set to false' in note
+    with pytest.raises(EvalFileError, match=r"line 1: field 'answers' is empty"):
+        load_questions(out)  # an unfilled skeleton is refused, with its line
+    rows[0].update(answers=["November 2016"], evidence=["signed in November 2016"])
+    rows[1].update(answerable=False)  # the notes stay
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    questions = load_questions(out)
+    assert [(q.id, q.answers, q.answerable) for q in questions] == [
+        ("feedback-001", ("November 2016",), True), ("feedback-002", (), False)]
+
+
+def test_export_again_keeps_filled_lines_and_appends_only_new_questions(tmp_path: Path) -> None:
+    out = tmp_path / "feedback-questions.jsonl"
+    assert _export(tmp_path, ["Q one?", "Q two?"], out) == 2
+    lines = out.read_text(encoding="utf-8").splitlines()
+    filled = json.loads(lines[0]) | {"answers": ["one"], "id": "my-own-id"}
+    hand_edited = json.dumps(filled, indent=None, separators=(",", ":"))  # exact bytes kept
+    out.write_text(f"{hand_edited}\n{lines[1]}", encoding="utf-8")  # no final newline
+    assert _export(tmp_path, ["q  ONE?", "Q two?", "Q three?"], out) == 1
+    after = out.read_text(encoding="utf-8").splitlines()
+    assert after[:2] == [hand_edited, lines[1]]
+    added = json.loads(after[2])
+    assert added["question"] == "Q three?" and added["id"] == "feedback-003"
+    assert _export(tmp_path, ["Q three?"], out) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_new_records_never_reuse_an_id() -> None:
+    existing = [{"id": "feedback-002", "question": "A?"}, {"id": "feedback-004",
+                                                          "question": "B?"}]
+    exported = feedback.skeleton([feedback.make_entry(answer_json(q), liked=False)
+                                  for q in ("A?", "C?", "D?")])
+    assert [(r["id"], r["question"]) for r in feedback.new_records(existing, exported)] == [
+        ("feedback-005", "C?"), ("feedback-006", "D?")]
+
+
+def test_export_into_a_malformed_file_leaves_it_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "feedback-questions.jsonl"
+    out.write_text('{"id": "a", "question": "Q?"}\nnot json\n', encoding="utf-8")
+    before = out.read_bytes()
+    with pytest.raises(ConfigError, match=r"line 2: not a question-set object"):
+        _export(tmp_path, ["New?"], out)
+    assert out.read_bytes() == before

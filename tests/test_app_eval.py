@@ -1,0 +1,319 @@
+"""The web chat's Evaluate tab without a server: upload checks, limits, the run, its HTML.
+
+The browser test (a real upload in Chromium) is in test_app_browser.py, and the
+server's refusal of an oversized upload in test_app_server.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_app_render import assert_inert
+
+from assistant import app, app_eval, reports
+from assistant import app_render as r
+from assistant.answering import Answer, Citation
+from assistant.config import Settings
+from assistant.errors import UsageError
+from assistant.evaluation import METRICS
+from assistant.pipeline import validate_question
+from assistant.retrieval import Passage
+
+REPO = Path(__file__).parents[1]
+XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script> [x](javascript:alert(3)) ${x}"
+SIGNED = "GSOMIA was signed in November 2016."
+
+
+def row(qid: str, question: str, answers: Sequence[str] = ("2016",),
+        evidence: Sequence[str] = ("signed in November 2016",), answerable: bool = True
+        ) -> dict[str, Any]:
+    return {"id": qid, "question": question, "answers": list(answers),
+            "evidence": list(evidence), "answerable": answerable}
+
+
+def write_jsonl(path: Path, rows: Sequence[Any]) -> Path:
+    path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in rows),
+                    encoding="utf-8")
+    return path
+
+
+@dataclass
+class Chunk:
+    text: str
+
+
+@dataclass
+class Data:
+    chunks: list[Chunk] = field(default_factory=lambda: [Chunk(SIGNED), Chunk("Other text.")])
+    documents: list[Any] = field(default_factory=list)
+
+
+class FakeAssistant:
+    """Answers "signed" questions from the one passage that holds the evidence; else abstains.
+
+    Echoes the question into its answer and passage, as a real assistant may quote a source
+    that holds markup.
+    """
+
+    def __init__(self) -> None:
+        self.data = Data()
+        self.settings = Settings(top_k=4, mode="hybrid")
+        self.calls: list[tuple[str, int | None, str | None, list[str]]] = []
+
+    def ask(self, question: str, k: int | None = None, mode: str | None = None,
+            history: Sequence[str] = ()) -> Answer:
+        question = validate_question(question)
+        self.calls.append((question, k, mode, list(history)))
+        if "signed" in question:
+            cite = Citation(1, "doc-a", "GSOMIA Survives", "", "", "2020-08", SIGNED, 0,
+                            len(SIGNED), SIGNED, 0, 1, "doc-a-0000")
+            return Answer(question, f"{SIGNED} [1]", False, (cite,),
+                          (Passage("doc-a-0000", "doc-a", SIGNED, 0.9, 1, 0.8, 3.0),),
+                          {"retrieval_ms": 2.0, "answer_ms": 1.0})
+        echo = f"Unrelated passage quoting {question}"
+        return Answer(question, "The sources do not answer this question.", True, (),
+                      (Passage("doc-b-0001", "doc-b", echo, 0.1, 1, 0.1, 0.2),),
+                      {"retrieval_ms": 2.0, "answer_ms": 1.0})
+
+
+@pytest.fixture
+def tab() -> tuple[app_eval.EvalTab, FakeAssistant, list[dict[str, str]]]:
+    fake = FakeAssistant()
+    saved: list[dict[str, str]] = []
+    downloads = app.Downloads()
+
+    def save(prefix: str, texts: Any) -> list[str]:
+        saved.append(dict(texts))
+        return downloads.save(prefix, texts)
+
+    return app_eval.EvalTab(fake, fake.settings, save, app.check_k), fake, saved  # type: ignore[arg-type]
+
+
+def no_progress(*_args: Any, **_kwargs: Any) -> None:
+    return None
+
+
+# --- validating the upload ----------------------------------------------------------------
+
+def test_malformed_line_gives_the_line_number_and_no_temp_path(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "mine.jsonl", [row("a", "When was it signed?"),
+                                                 {"id": "b", "question": "Q?"}])
+    with pytest.raises(UsageError) as info:
+        app_eval.load_upload(path)
+    message = str(info.value)
+    assert message.startswith("mine.jsonl, line 2: field 'answers' is missing.")
+    assert str(tmp_path) not in message
+    bad_json = write_jsonl(tmp_path / "broken.jsonl", [row("a", "Q?"), "", "{not json"])
+    with pytest.raises(UsageError, match=r"broken.jsonl, line 3: invalid JSON"):
+        app_eval.load_upload(bad_json)
+
+
+def test_csv_and_conversation_files_load(tmp_path: Path) -> None:
+    csv = tmp_path / "set.csv"
+    csv.write_text("id,question,answers,evidence,answerable\n"
+                   "a,When was it signed?,2016|November 2016,signed in November 2016,true\n"
+                   "b,Who won the 1999 World Cup?,,,false\n", encoding="utf-8")
+    kind, questions, history_of, _ = app_eval.load_upload(csv)
+    assert kind == "questions" and [q.id for q in questions] == ["a", "b"] and history_of is None
+    kind, questions, history_of, owners = app_eval.load_upload(REPO / "evals" / "followups.jsonl")
+    assert kind == "conversations" and len(questions) == len(owners) >= 30
+    assert history_of is not None and history_of(1) == [questions[0].question]
+
+
+def test_wrong_suffix_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "set.txt"
+    path.write_text(json.dumps(row("a", "Q?")) + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"set.txt is not a .jsonl or .csv file"):
+        app_eval.load_upload(path)
+
+
+def test_file_over_the_size_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text("x" * (app_eval.MAX_UPLOAD_BYTES + 1), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"big.jsonl is 2.0 MB; the limit here is 2 MB"):
+        app_eval.load_upload(path)
+    assert app_eval.MAX_UPLOAD == "2mb"
+
+
+def test_more_questions_than_the_cap_are_refused(tmp_path: Path) -> None:
+    cap = app_eval.MAX_QUESTIONS
+    rows = [row(f"q{i}", f"Question {i}?") for i in range(cap + 1)]
+    path = write_jsonl(tmp_path / "many.jsonl", rows)
+    with pytest.raises(UsageError) as info:
+        app_eval.load_upload(path)
+    assert f"many.jsonl has {cap + 1:,} questions; the limit here is {cap} per run" in str(
+        info.value)
+    write_jsonl(path, rows[:cap])
+    assert len(app_eval.load_upload(path)[1]) == cap  # exactly at the cap is fine
+
+
+def test_a_question_the_chat_would_refuse_stops_the_run(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "long.jsonl", [row("ok", "Q?"), row("long", "x" * 2001)])
+    with pytest.raises(UsageError, match=r"long.jsonl, question 'long': .*limit is 2,000"):
+        app_eval.load_upload(path)
+
+
+# --- the handler --------------------------------------------------------------------------
+
+def test_run_scores_the_set_and_offers_reports(tab: Any, tmp_path: Path) -> None:
+    handler, fake, saved = tab
+    path = write_jsonl(tmp_path / "set.jsonl", [
+        row("signed", "When was GSOMIA signed?"),
+        row("xss", f"Why {XSS}?", answers=[XSS], evidence=[XSS]),
+        row("off", "Who won the 1999 World Cup?", [], [], answerable=False),
+    ])
+    ticks: list[tuple[Any, dict[str, Any]]] = []
+    html, json_path, md_path = handler.run(str(path), 3, "bm25",
+                                           progress=lambda *a, **k: ticks.append((a, k)))
+    assert [c[1:3] for c in fake.calls] == [(3, "bm25")] * 3
+    assert [t[0][0] for t in ticks] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert "set.jsonl" in html and "3 questions (2 answerable, 1 unanswerable), 1 failing" in html
+    assert 'data-metric="refusal_rate"' in html and "Failing questions (1)" in html
+    assert "<code>xss</code>" in html and "wrongly abstained" in html
+    assert_inert(html)
+    report = json.loads(Path(json_path).read_text(encoding="utf-8"))
+    assert reports.validate(report, reports.REPORT_SCHEMA) == []
+    assert report["settings"]["file"] == "set.jsonl" and report["settings"]["k"] == 3
+    assert [q["id"] for q in report["questions"]] == ["signed", "xss", "off"]
+    assert report["questions"][1]["question"] == validate_question(f"Why {XSS}?")
+    assert Path(md_path).read_text(encoding="utf-8").startswith("# Evaluation of `set.jsonl`")
+    assert len(saved) == 1
+
+
+def test_run_uses_the_settings_when_k_and_mode_are_empty(tab: Any, tmp_path: Path) -> None:
+    handler, fake, _ = tab
+    path = write_jsonl(tmp_path / "set.jsonl", [row("a", "When was GSOMIA signed?")])
+    handler.run(str(path), None, None, progress=no_progress)
+    assert fake.calls[0][1:3] == (4, "hybrid")
+
+
+def test_conversations_are_asked_with_their_history(tab: Any, tmp_path: Path) -> None:
+    handler, fake, _ = tab
+    turns = [row("t1", "When was GSOMIA signed?"), row("t2", "And who agreed to it?")]
+    path = write_jsonl(tmp_path / "conv.jsonl", [{"id": "c1", "turns": turns}])
+    html, json_path, _ = handler.run(str(path), 2, "dense", progress=no_progress)
+    assert [c[3] for c in fake.calls] == [[], ["When was GSOMIA signed?"]]
+    records = json.loads(Path(json_path).read_text(encoding="utf-8"))["questions"]
+    assert records[1]["conversation"] == "c1" and records[1]["history"] == [
+        "When was GSOMIA signed?"]
+    assert "Asked after:" in html
+
+
+@pytest.mark.parametrize(("upload", "k", "mode", "message"), [
+    (None, 5, "hybrid", "Choose a question set"),
+    ("set.jsonl", 0, "hybrid", "k must be between 1 and 10"),
+    ("set.jsonl", 5, "<b>x</b>", "Unknown retrieval mode"),
+    ("bad.jsonl", 5, "hybrid", "bad.jsonl, line 1: field 'answerable' is missing."),
+])
+def test_refusals_show_a_message_and_run_nothing(tab: Any, tmp_path: Path, upload: str | None,
+                                                 k: int, mode: str, message: str) -> None:
+    handler, fake, saved = tab
+    write_jsonl(tmp_path / "set.jsonl", [row("a", "When was GSOMIA signed?")])
+    write_jsonl(tmp_path / "bad.jsonl", [{"id": "a", "question": "Q?", "answers": ["x"],
+                                          "evidence": []}])
+    path = str(tmp_path / upload) if upload else None
+    html, json_path, md_path = handler.run(path, k, mode, progress=no_progress)
+    assert message in html.replace("&#x27;", "'") and "Nothing was run." in html
+    assert 'class="gs-error"' in html and json_path is None and md_path is None
+    assert fake.calls == [] and saved == []
+    assert_inert(html)
+
+
+def test_unexpected_failures_show_no_traceback(tab: Any, tmp_path: Path) -> None:
+    handler, fake, _ = tab
+
+    def boom(*_a: Any, **_k: Any) -> None:
+        raise RuntimeError("secret internals")
+
+    fake.ask = boom
+    path = write_jsonl(tmp_path / "set.jsonl", [row("a", "When was GSOMIA signed?")])
+    html, json_path, _ = handler.run(str(path), 5, "hybrid", progress=no_progress)
+    assert "Something went wrong" in html and "secret internals" not in html
+    assert json_path is None
+
+
+# --- pure rendering -----------------------------------------------------------------------
+
+def record(qid: str, answerable: bool = True, **changes: Any) -> dict[str, Any]:
+    verdicts = {"abstained": False, "citations_correct": [True], "hit@1": True, "hit@3": True,
+                "hit@5": True, "mrr": 1.0, "ndcg": 1.0, "answer_correct": True,
+                "answer_f1": 0.5, "covered": True} if answerable else {
+                    "abstained": True, "citations_correct": []}
+    base = {"id": qid, "question": f"Question {qid}?", "answer": "An answer. [1]",
+            "abstained": not answerable, "confidence": 0.8,
+            "citations": [{"marker": 1}] if answerable else [],
+            "passages": [{"rank": 1, "chunk_id": "doc-a-0001", "source_id": "doc-a",
+                          "text": "Passage text.", "score": 0.5}],
+            "verdicts": verdicts, "latency_ms": 12.0, "answerable": answerable,
+            "evidence_split": False}
+    return {**base, **changes}
+
+
+SUMMARY = {m: 0.5 for m in METRICS} | {"latency_ms_p50": 12.4, "latency_ms_p95": 30.6}
+SETTINGS = {"file": "set.jsonl", "mode": "hybrid", "k": 5, "threshold": 0.5}
+
+
+def test_summary_table_has_every_metric_and_marks_what_does_not_apply() -> None:
+    html = r.render_eval_summary(SUMMARY, SETTINGS, [record("a"), record("b")])
+    for name in METRICS:
+        assert f'data-metric="{name}"' in html
+    assert "12 ms" in html and "31 ms" in html and "0.500" in html
+    refusal = html.split('data-metric="refusal_rate"')[1].split("</tr>")[0]
+    assert "n/a" in refusal  # no unanswerable question in the set
+    only_unanswerable = r.render_eval_summary(SUMMARY, SETTINGS, [record("u", False)])
+    assert only_unanswerable.count("n/a") == len(METRICS) - 3  # refusal rate, latencies
+    assert_inert(html)
+
+
+def test_failing_questions_show_why_answer_and_what_was_retrieved() -> None:
+    failing = record("f", answer="Wrong. [1]", verdicts={
+        **record("f")["verdicts"], "answer_correct": False, "hit@5": False})
+    wrongly_answered = record("u", False, abstained=False)
+    html = r.render_eval_result(SUMMARY, SETTINGS, [record("ok"), failing, wrongly_answered],
+                                expected=[("2016",), ("November 2016", "2016"), ()])
+    assert "Failing questions (2)" in html and html.count('<details class="gs-fail">') == 2
+    assert "wrong answer; missed evidence (not in the top 5)" in html
+    assert "answered an unanswerable question" in html
+    assert "Accepted answers:</strong> November 2016 | 2016" in html
+    assert "doc-a-0001 · score 0.500" in html and "Passage text." in html
+    assert "Question ok?" not in html  # passing questions are not listed
+    passed = r.render_eval_result(SUMMARY, SETTINGS, [record("ok")])
+    assert "Failing questions (0)" in passed and "Every question passed." in passed
+
+
+def test_hostile_strings_in_every_field_render_inert() -> None:
+    evil = record(XSS, question=XSS, answer=XSS, history=[XSS],
+                  passages=[{"rank": 1, "chunk_id": XSS, "text": XSS, "score": 0.1}],
+                  verdicts={**record("x")["verdicts"], "answer_correct": False})
+    html = r.render_eval_result(SUMMARY, {**SETTINGS, "file": XSS, "mode": XSS}, [evil],
+                                expected=[(XSS,)])
+    assert_inert(html)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert_inert(r.render_eval_error(XSS))
+
+
+def test_only_the_first_hundred_failures_are_listed() -> None:
+    records = [record(f"q{i}", verdicts={**record("x")["verdicts"], "answer_correct": False})
+               for i in range(r.SHOWN_FAILURES + 5)]
+    html = r.render_eval_result(SUMMARY, SETTINGS, records)
+    assert html.count('<details class="gs-fail">') == r.SHOWN_FAILURES
+    assert "5 more are in the JSON report." in html
+
+
+# --- wiring -------------------------------------------------------------------------------
+
+def test_evaluate_event_is_private_queued_and_limited(tmp_path: Path) -> None:
+    fake = FakeAssistant()
+    settings = Settings(feedback_log=tmp_path / "f.jsonl")
+    demo = app.build_app(fake, settings)  # type: ignore[arg-type]
+    fns = [f for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "run"]
+    assert len(fns) == 1
+    run = fns[0]
+    assert run.api_visibility == "private" and run.queue is not False
+    assert run.concurrency_id == "evaluate"
+    assert run.concurrency_limit == app_eval.EVAL_CONCURRENCY == 1
