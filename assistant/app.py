@@ -32,9 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from .answering import Answer
 from .app_eval import MAX_UPLOAD, EvalTab, build_eval_tab
+from .app_guard import RequestGuard
 from .app_render import (
     CSS,
     EMPTY_PANEL,
@@ -342,7 +344,8 @@ def launch(demo: gr.Blocks, settings: Settings,
             auth=list(auth) if auth else None, prevent_thread_lock=True, show_error=False,
             quiet=True, ssr_mode=False, pwa=False, mcp_server=False, enable_monitoring=False,
             blocked_paths=blocked_paths(settings), max_file_size=MAX_UPLOAD, css=CSS,
-            theme=_theme(), footer_links=["api"])
+            theme=_theme(), footer_links=["api"],
+            app_kwargs={"middleware": [Middleware(RequestGuard)]})
     except OSError as exc:
         raise UsageError(f"Cannot listen on {settings.host}:{settings.port} ({exc}).",
                          fix="Pass a free --port (or set ASSISTANT_PORT).") from None

@@ -47,6 +47,8 @@ class Settings:
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name in ("sources", "index", "feedback_log"):  # accept str as documented
+            object.__setattr__(self, name, Path(getattr(self, name)))
         if self.mode not in MODES:
             raise ConfigError(
                 f"Unknown retrieval mode {self.mode!r}.", fix=f"Use one of: {', '.join(MODES)}."

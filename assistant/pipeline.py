@@ -195,7 +195,8 @@ class Assistant:
         question = validate_question(question)
         k = k or self.settings.top_k
         mode = mode or self.settings.mode
-        query = contextualize(question, [validate_question(h) for h in history if h.strip()])
+        earlier = [validate_question(h) for h in history if not isinstance(h, str) or h.strip()]
+        query = contextualize(question, earlier)
         retriever, answerer = self.retriever, self.answerer  # one consistent snapshot
         t0 = time.perf_counter()
         qvec = self.embedder.encode_query(query)

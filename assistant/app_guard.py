@@ -1,0 +1,103 @@
+"""App guard: an ASGI middleware that checks API request bodies before Gradio sees them.
+
+Two jobs, both for raw HTTP callers of the ``/ask`` endpoint:
+
+- refuse bodies over :data:`MAX_BODY` bytes on the API routes with a 413 and a message
+  (Gradio would otherwise log a failing request with every input value in it);
+- fill in the optional ``k`` and ``mode`` arguments of ``/ask`` when a caller sends only
+  the question, as ``gradio_client`` does for them.
+
+>>> pad_ask_body(b'{"data": ["When was GSOMIA signed?"]}')
+b'{"data": ["When was GSOMIA signed?", null, null]}'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_BODY = 64 * 1024  # a 2,000-character question and its options fit many times over
+ASK_ARGS = 3  # question, k, mode
+_GUARDED = ("/call/", "/run/", "/queue/join")
+_ASK = ("/call/ask", "/run/ask")
+
+
+def pad_ask_body(body: bytes) -> bytes:
+    """The body with ``data`` padded to the three ``/ask`` arguments (``null`` = default)."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return body
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if isinstance(data, list) and 0 < len(data) < ASK_ARGS:
+        payload["data"] = data + [None] * (ASK_ARGS - len(data))
+        return json.dumps(payload).encode()
+    return body
+
+
+class RequestGuard:
+    """Size limit on API request bodies, and defaults for the optional ``/ask`` arguments."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or scope.get("method") != "POST" or not any(
+                g in path for g in _GUARDED):
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive, MAX_BODY)
+        if body is None:
+            await _too_large(send)
+            return
+        if path.endswith(_ASK):
+            body = pad_ask_body(body)
+        await self.app(scope, _replay(body, receive), send)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or ``None`` once it passes ``limit`` bytes."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, original: Receive) -> Receive:
+    """Hand the (checked) body over once, then wait on the real connection as usual."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return await original()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def _too_large(send: Send) -> None:
+    message = {"error": f"Request body too large: the limit is {MAX_BODY:,} bytes. "
+                        "Questions are limited to 2,000 characters."}
+    body = json.dumps(message).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

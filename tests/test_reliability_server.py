@@ -1,0 +1,348 @@
+"""Reliability and security of the real server: load, bad HTTP input, file routes, login.
+
+One ``assistant serve`` (started by ``benchmarks/load.py``'s ``start_server`` on a free
+127.0.0.1 port, over its own copy of ./index) serves the load and bad-input tests; a
+second one with ``--auth-file`` serves the login tests. Each is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import http.client
+import importlib.util
+import json
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).parents[1]
+WALK_OUT = "Why did South Korea walk out of GSOMIA?"
+
+pytestmark = pytest.mark.slow
+
+
+def _load_module() -> Any:
+    spec = importlib.util.spec_from_file_location("gsomia_load_bench",
+                                                  REPO / "benchmarks" / "load.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+load = _load_module()
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def request(url: str, data: bytes | None = None, method: str | None = None,
+            headers: dict[str, str] | None = None,
+            timeout: float = 30.0) -> tuple[int, bytes, Any]:
+    """(status, body, headers) without raising on 4xx/5xx and without following redirects."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with opener.open(req, timeout=timeout) as response:
+            return int(response.status), response.read(), response.headers
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read(), exc.headers
+
+
+def call_ask(base: str, body: bytes, timeout: float = 30.0) -> tuple[int, str]:
+    """POST to Gradio's /call/ask route; (status of the POST, event stream or error body)."""
+    status, raw, _ = request(base + "gradio_api/call/ask", data=body, method="POST",
+                             headers={"Content-Type": "application/json"}, timeout=timeout)
+    if status != 200:
+        return status, raw.decode("utf-8", "replace")
+    event_id = json.loads(raw)["event_id"]
+    _, stream, _ = request(base + f"gradio_api/call/ask/{event_id}", timeout=timeout)
+    return status, stream.decode("utf-8", "replace")
+
+
+def error_message(stream: str) -> Any:
+    """The ``error`` field of an ``event: error`` stream (None when Gradio hides it)."""
+    assert "event: error" in stream, stream[:300]
+    payload = stream.split("event: error", 1)[1].split("data:", 1)[1].strip().splitlines()[0]
+    return json.loads(payload).get("error") if payload.startswith("{") else payload
+
+
+def still_answers(base: str) -> None:
+    status, stream = call_ask(base, json.dumps({"data": [WALK_OUT, None, None]}).encode())
+    assert status == 200 and "event: complete" in stream, stream[:300]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    server = load.start_server(tmp_path_factory.mktemp("rel-serve"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# --- load ---------------------------------------------------------------------------------
+
+def test_eight_clients_25_requests_no_errors_no_wrong_answers(served: Any) -> None:
+    mix = load.question_mix(per_kind=4)  # 16 questions of all four kinds
+    kinds = {kind for kind, _ in mix}
+    assert kinds == {"answerable", "unanswerable", "follow-up", "long"}
+    assert max(len(q) for _, q in mix) >= 1800
+    reference = load.baseline(served.url, [q for _, q in mix])
+    rss_before = load.rss_bytes(served.proc.pid)
+    phase = load.run_phase(served.url, mix, clients=8, requests=25 * 8, seconds=150,
+                           reference=reference, pid=served.proc.pid)
+    assert phase.errors == 0, phase.error_samples
+    assert phase.wrong == 0, phase.wrong_samples
+    assert phase.queue_full == 0
+    assert phase.requests == 200, phase
+    assert phase.rss_after_mb <= 1.5 * rss_before / 2**20  # no runaway growth in 200 requests
+
+
+def test_excess_load_is_refused_with_a_clear_message(served: Any) -> None:
+    outcome = load.overload(served.url, WALK_OUT, burst=80, timeout=60)
+    assert outcome["errors"] == 0, outcome["messages"]
+    assert outcome["answered"] + outcome["queue_full"] == 80
+    assert outcome["queue_full"] > 0, outcome  # the queue is bounded...
+    assert outcome["answered"] >= 32  # ...and what it holds is answered
+    assert any("Queue is full" in m for m in outcome["messages"]), outcome["messages"]
+    still_answers(served.url)
+
+
+# --- bad HTTP input -----------------------------------------------------------------------
+
+MEGABYTE_QUESTION = json.dumps({"data": ["a" * 1_000_000, None, None]}).encode()
+
+BAD_BODIES = {  # body -> what the route answers
+    "invalid JSON": b'{"data": [',
+    "not JSON at all": b"\x00\xff\xfe garbage",
+    "missing data": b"{}",
+    "data not a list": b'{"data": "When was GSOMIA signed?"}',
+    "1 MB of JSON garbage": b'{"data": [' + b"[" * 1_000_000,
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_BODIES))
+def test_malformed_bodies_are_refused_and_server_keeps_serving(served: Any, name: str) -> None:
+    status, body = call_ask(served.url, BAD_BODIES[name])
+    assert status in (400, 413, 422), (status, body[:300])
+    assert "Traceback" not in body and len(body) < 5000
+    still_answers(served.url)
+
+
+WRONG_VALUES = {  # data -> words the error must contain
+    "question is a number": ([123, None, None], "must be text"),
+    "question is null": ([None, None, None], "must be text"),
+    "question is an object": ([{"a": 1}, None, None], "must be text"),
+    "k is text": ([WALK_OUT, "abc", None], "k must be a whole number"),
+    "k is a list": ([WALK_OUT, [1], None], "k must be a whole number"),
+    "k is huge": ([WALK_OUT, 10**20, None], "between 1 and 10"),
+    "k is negative": ([WALK_OUT, -3, None], "between 1 and 10"),
+    "mode unknown": ([WALK_OUT, 3, "magic"], "Unknown retrieval mode"),
+    "mode is a number": ([WALK_OUT, 3, 5], "Unknown retrieval mode"),
+    "question is 2,001 characters": (["x" * 2001, None, None], "limit is 2,000"),
+    "question is blank": (["\u200b \t", None, None], "question is empty"),
+}
+
+
+@pytest.mark.parametrize("name", list(WRONG_VALUES))
+def test_wrong_types_give_a_clear_error(served: Any, name: str) -> None:
+    data, words = WRONG_VALUES[name]
+    status, stream = call_ask(served.url, json.dumps({"data": data}).encode())
+    assert status == 200
+    message = error_message(stream)
+    assert isinstance(message, str) and words in message, (name, message)
+    assert "Traceback" not in stream
+
+
+def test_a_one_megabyte_question_is_refused_before_gradio(served: Any) -> None:
+    status, reply = call_ask(served.url, MEGABYTE_QUESTION, timeout=60)
+    assert status == 413 and "too large" in reply and "2,000 characters" in reply, reply[:300]
+    still_answers(served.url)
+
+
+@pytest.mark.parametrize("data", [[]])
+def test_missing_values_are_an_error_and_server_keeps_serving(served: Any,
+                                                              data: list[Any]) -> None:
+    status, stream = call_ask(served.url, json.dumps({"data": data}).encode())
+    assert status == 200 and "event: error" in stream and "event: complete" not in stream
+    still_answers(served.url)
+
+
+@pytest.mark.parametrize("data", [[WALK_OUT], [WALK_OUT, 3]])
+def test_question_alone_is_answered_with_default_k_and_mode(served: Any,
+                                                            data: list[Any]) -> None:
+    """k and mode are optional: a raw HTTP call with only the question is answered."""
+    status, stream = call_ask(served.url, json.dumps({"data": data}).encode())
+    assert status == 200 and "event: complete" in stream, stream[:300]
+
+
+def test_bad_requests_do_not_flood_the_log(served: Any) -> None:
+    log = served.workdir / "serve.log"
+    before = log.stat().st_size
+    call_ask(served.url, json.dumps({"data": ["a" * 1_000_000]}).encode(), timeout=60)
+    time.sleep(0.5)
+    assert log.stat().st_size - before < 50_000
+
+
+def test_bodies_never_crash_the_server(served: Any) -> None:
+    """A batch of odd requests in a row; the process is alive and answering afterwards."""
+    odd = [("GET", "gradio_api/call/ask/not-an-event", None),
+           ("POST", "gradio_api/queue/join", b'{"data": [1], "fn_index": 99999}'),
+           ("POST", "gradio_api/queue/join", b'{"fn_index": "x", "session_hash": 5}'),
+           ("POST", "gradio_api/queue/join", MEGABYTE_QUESTION),
+           ("POST", "gradio_api/run/ask", b'{"data": [null]}'),
+           ("POST", "gradio_api/upload", b"--x\r\n\r\n"),
+           ("GET", "gradio_api/queue/data?session_hash=" + "z" * 5000, None)]
+    broken = []
+    for method, route, body in odd:
+        try:
+            status, _, _ = request(served.url + route, data=body, method=method,
+                                   headers={"Content-Type": "application/json"}, timeout=10)
+            assert status < 600
+        except (http.client.HTTPException, ValueError, OSError) as exc:
+            broken.append(f"{method} {route[:40]}: {type(exc).__name__}")  # cut-off stream
+        assert served.proc.poll() is None, route
+    print(f"\nresponses cut off mid-stream: {broken}")
+    still_answers(served.url)
+
+
+# --- file routes ----------------------------------------------------------------------------
+
+def _traversals(served: Any) -> list[str]:
+    index = served.workdir / "index"
+    quoted = urllib.parse.quote
+    return [
+        f"{index}/manifest.json", quoted(f"{index}/manifest.json", safe=""),
+        f"{REPO}/sources/sources.toml", quoted(f"{REPO}/sources/sources.toml", safe=""),
+        f"{served.workdir}/serve.log",
+        f"{served.workdir}/gradio/../index/chunks.jsonl",
+        "..%2F..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "%252e%252e%252f%252e%252e%252fetc%252fpasswd", "..%5c..%5c..%5cetc%5cpasswd",
+        "....//....//....//etc/passwd", "/etc/passwd%00.png", "//etc/passwd",
+        "file:///etc/passwd", "/proc/self/environ", "/proc/self/cmdline",
+        f"{Path.home()}/.bash_history", "~/.ssh/id_rsa", f"{REPO}/pyproject.toml",
+    ]
+
+
+@pytest.mark.parametrize("route", ["gradio_api/file=", "gradio_api/file/", "file=",
+                                   "gradio_api/static/", "static/", "assets/",
+                                   "gradio_api/proxy=", "proxy="])
+def test_file_routes_refuse_traversal(served: Any, route: str) -> None:
+    for path in _traversals(served):
+        status, body, _ = request(served.url + route + path, timeout=10)
+        refused = (400, 403, 404, 405, 422) + ((500,) if "proxy" in route else ())
+        assert status in refused, (route, path, status, body[:200])
+        assert b"root:" not in body and b"format_version" not in body
+    still_answers(served.url)
+
+
+def test_file_route_is_not_an_open_redirect(served: Any) -> None:
+    status, _, headers = request(served.url + "gradio_api/file=https://evil.example.com/x")
+    location = headers.get("Location") or ""
+    assert not (300 <= status < 400 and "evil.example.com" in location), (status, location)
+
+
+def test_uploads_over_the_size_cap_are_refused(served: Any) -> None:
+    _, config, _ = request(served.url + "config")
+    cap = json.loads(config).get("max_file_size")
+    assert isinstance(cap, int) and 0 < cap <= 10 * 2**20, cap  # a cap is set, and small
+    boundary = "gsomiaboundary"
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+    def upload(payload: bytes) -> tuple[int, bytes]:
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
+                f"filename=\"q.jsonl\"\r\nContent-Type: text/plain\r\n\r\n").encode() + \
+            payload + f"\r\n--{boundary}--\r\n".encode()
+        status, reply, _ = request(served.url + "gradio_api/upload", data=body, method="POST",
+                                   headers=headers, timeout=60)
+        return status, reply
+
+    status, reply = upload(b"x" * (cap + 4096))
+    assert status == 413, (status, reply[:200])
+    status, _ = upload(b"small file")
+    assert status == 200  # the cap, not uploads as such, refused the big one
+    still_answers(served.url)
+
+
+def test_server_binds_loopback_only(served: Any) -> None:
+    import psutil
+
+    addresses = {c.laddr.ip for c in psutil.Process(served.proc.pid).net_connections("inet")
+                 if c.status == psutil.CONN_LISTEN}
+    assert addresses and addresses <= {"127.0.0.1"}, addresses
+
+
+# --- login ----------------------------------------------------------------------------------
+
+USER, PASSWORD = "analyst", "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("rel-auth")
+    auth = root / "auth.txt"
+    auth.write_text(f"# who may log in\n{USER}:{PASSWORD}\n", encoding="utf-8")
+    server = load.start_server(root, args=["--auth-file", str(auth)])
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+PROTECTED = [("GET", "config"), ("GET", "gradio_api/info"),
+             ("GET", "gradio_api/info?all_endpoints=true"), ("GET", "gradio_api/queue/status"),
+             ("POST", "gradio_api/queue/join"), ("POST", "gradio_api/call/ask"),
+             ("GET", "gradio_api/call/ask/abc"), ("POST", "gradio_api/run/ask"),
+             ("POST", "gradio_api/upload"), ("GET", "gradio_api/queue/data?session_hash=x"),
+             ("GET", "gradio_api/file=/etc/passwd"), ("GET", "gradio_api/file=/tmp"),
+             ("GET", "gradio_api/upload_progress?upload_id=x"), ("POST", "gradio_api/like"),
+             ("GET", "monitoring")]
+
+
+def test_every_data_route_refuses_unauthenticated_requests(guarded: Any) -> None:
+    body = json.dumps({"data": [WALK_OUT, None, None], "fn_index": 0,
+                       "session_hash": "abc"}).encode()
+    for method, route in PROTECTED:
+        status, reply, _ = request(guarded.url + route, data=body if method == "POST" else None,
+                                   method=method, headers={"Content-Type": "application/json"})
+        assert status in (401, 403, 404), (route, status, reply[:200])
+        assert b"GSOMIA" not in reply and b"root:" not in reply, route
+    # The page itself is the login form: it carries no app config, questions or sources.
+    status, page, _ = request(guarded.url)
+    assert status == 200 and b"gs-chat" not in page and b"When was GSOMIA" not in page
+
+
+def test_gradio_client_cannot_ask_without_login(guarded: Any) -> None:
+    from gradio_client import Client
+
+    with pytest.raises(Exception) as info:
+        Client(guarded.url, verbose=False).predict(WALK_OUT, api_name="/ask")
+    assert "Traceback" not in str(info.value)
+
+
+def test_wrong_password_is_refused_and_right_one_works(guarded: Any) -> None:
+    def login(password: str) -> tuple[int, Any]:
+        form = urllib.parse.urlencode({"username": USER, "password": password}).encode()
+        status, _, headers = request(guarded.url + "login", data=form, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+        return status, headers
+
+    status, _ = login("wrong")
+    assert status in (400, 401, 403)
+    status, headers = login(PASSWORD)
+    assert status == 200
+    cookie = "; ".join(v.split(";", 1)[0] for v in headers.get_all("Set-Cookie") or [])
+    assert cookie
+    status, _, _ = request(guarded.url + "config", headers={"Cookie": cookie})
+    assert status == 200
