@@ -84,8 +84,11 @@ def check_k(k: Any) -> int | None:
         return None
     try:
         value = int(k)
-    except (TypeError, ValueError):
-        raise UsageError(f"k must be a whole number, not {k!r}.", fix="Use 1 to 10.") from None
+        whole = not isinstance(k, bool) and float(k) == value  # not True, not 2.5
+    except (TypeError, ValueError, OverflowError):
+        whole = False
+    if not whole:
+        raise UsageError(f"k must be a whole number, not {k!r}.", fix="Use 1 to 10.")
     if not 1 <= value <= MAX_K:
         raise UsageError(f"k must be between 1 and {MAX_K}, not {value}.", fix="Use 1 to 10.")
     return value

@@ -370,3 +370,12 @@ def test_launch_binds_loopback_with_login_and_a_bounded_queue(
         assert client.predict("When was GSOMIA signed?", api_name="/ask")["citations"]
     finally:
         demo.close()
+
+
+@pytest.mark.parametrize("bad", [2.5, True, "x", float("inf"), 0, 11])
+def test_check_k_refuses_anything_but_a_whole_number_in_range(bad: object) -> None:
+    from assistant.app import check_k
+    from assistant.errors import UsageError
+
+    with pytest.raises(UsageError):
+        check_k(bad)
