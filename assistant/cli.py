@@ -90,12 +90,11 @@ def _say(message: str) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .embedding import Embedder
-    from .pipeline import build_index
+    from .pipeline import build_index, make_embedder
 
     settings = settings_from(args)
     start = time.perf_counter()
-    embedder = Embedder(settings.model_path or None, settings.batch_size)
+    embedder = make_embedder(settings)
     manifest = build_index(settings, embedder, progress=_say)
     counts = manifest["counts"]
     print(
@@ -149,8 +148,7 @@ def format_answer(answer: Any, width: int = 88) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .embedding import Embedder
-    from .pipeline import index_info
+    from .pipeline import index_info, make_embedder
     from .store import read_manifest, staleness
 
     settings = settings_from(args)
@@ -158,7 +156,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"No index at {settings.index}. Run `assistant index` to build it.")
         return 1
     manifest = read_manifest(settings.index)
-    reason = staleness(manifest, index_info(settings, Embedder(settings.model_path or None)))
+    reason = staleness(manifest, index_info(settings, make_embedder(settings)))
     counts = manifest["counts"]
     print(
         f"Index {settings.index}: built {manifest['created_at']}, {counts['documents']} "

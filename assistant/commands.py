@@ -5,6 +5,7 @@ command imports its heavy module (gradio, the model) only when it runs.
 
     assistant serve [--host H] [--port P] [--auth-file FILE]   the web chat
     assistant feedback export [--log PATH] [--out PATH]        thumbs-down -> question set
+    assistant bench [--json OUT] [--quick] [--scale N,...]     performance figures
 """
 
 from __future__ import annotations
@@ -42,6 +43,23 @@ def register(sub: Any, common: AddArgs, retrieval: AddArgs) -> None:
                    "./feedback.jsonl)")
     e.add_argument("--out", type=Path, default=DEFAULT_EXPORT,
                    help=f"where to write the JSON Lines skeleton (default {DEFAULT_EXPORT})")
+    _register_bench(sub, common)
+
+
+def _register_bench(sub: Any, common: AddArgs) -> None:
+    p = sub.add_parser("bench", help="measure start-up, latency, indexing and memory")
+    p.add_argument("--json", type=Path, metavar="OUT", dest="json_out",
+                   help="also write the figures to this JSON file")
+    p.add_argument("--quick", action="store_true", help="fewer runs and questions")
+    p.add_argument("--questions", type=Path, default=Path("evals/gsomia.jsonl"),
+                   help="question set (default evals/gsomia.jsonl)")
+    p.add_argument("--scale", metavar="N,N,...",
+                   help="instead: FAISS index types on synthetic corpora of these sizes")
+    p.add_argument("--data", choices=("uniform", "lowrank"), default="uniform",
+                   help="--scale vectors: uniform on the sphere (worst case) or low-rank")
+    p.add_argument("--backends", metavar="B,B,...",
+                   help="instead: compare embedding backends, e.g. torch,torch:1,onnx,onnx-int8")
+    common(p)
 
 
 def parse_auth(text: str, origin: str) -> list[tuple[str, str]]:
@@ -106,4 +124,30 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
-HANDLERS.update({"serve": cmd_serve, "feedback": cmd_feedback})
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .cli import _say, settings_from
+
+    settings = settings_from(args)
+    if args.scale:
+        from .scale import parse_sizes, print_scale, run_scale
+
+        result: Any = run_scale(parse_sizes(args.scale), progress=_say, data=args.data)
+        print_scale(result)
+    elif args.backends:
+        from .bench import compare_backends
+
+        result = compare_backends(settings, args.questions, args.backends.split(","), _say)
+    else:
+        from .bench import print_report, run
+
+        result = run(settings, args.questions, args.quick, _say)
+        print_report(result)
+    if args.json_out:
+        import json
+
+        Path(args.json_out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"Wrote {args.json_out}.")
+    return 0
+
+
+HANDLERS.update({"serve": cmd_serve, "feedback": cmd_feedback, "bench": cmd_bench})

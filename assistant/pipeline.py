@@ -28,7 +28,15 @@ from .embedding import Embedder
 from .errors import QuestionError
 from .retrieval import Retriever, tokenize
 from .sources import fingerprint, load_documents
-from .store import IndexData, load_index, make_manifest, read_manifest, serialize, staleness
+from .store import (
+    IndexData,
+    choose_index_type,
+    load_index,
+    make_manifest,
+    read_manifest,
+    serialize,
+    staleness,
+)
 from .store import write_index as write_index_files
 
 log = logging.getLogger(__name__)
@@ -123,13 +131,43 @@ def build_index(settings: Settings, embedder: Embedder,
     say("Embedding chunks and sentences...")
     by_id = {d.id: d for d in docs}
     texts = [with_header(c.text, by_id[c.doc_id]) for c in chunks] + [s.text for s in sentences]
-    vectors = embedder.encode(texts, show_progress=progress is not None)
-    files = serialize(docs, chunks, sentences, vectors[: len(chunks)], vectors[len(chunks):])
+    vectors, reused = _embed_cached(settings, embedder, texts, show_progress=progress is not None)
+    say(f"{reused} embeddings reused, {len(texts) - reused} new.")
+    index_type = choose_index_type(len(chunks), settings.index_type, settings.hnsw_threshold)
+    files = serialize(docs, chunks, sentences, vectors[: len(chunks)], vectors[len(chunks):],
+                      index_type, m=settings.hnsw_m, ef_search=settings.hnsw_ef_search)
     counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)}
-    manifest = make_manifest(files, {**info, "dimension": int(vectors.shape[1])}, counts)
+    manifest = make_manifest(files, {**info, "dimension": int(vectors.shape[1]),
+                                     "index_type": index_type}, counts)
     write_index_files(settings.index, files, manifest)
     say(f"Wrote index to {settings.index}.")
     return manifest
+
+
+def embedding_cache_dir(settings: Settings) -> Path:
+    """``.assistant-cache`` beside the index: cached embeddings and the ONNX export."""
+    return Path(settings.index).parent / ".assistant-cache"
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for, caching its ONNX export beside the index."""
+    return Embedder(settings.model_path or None, settings.batch_size,
+                    backend=settings.embed_backend or None,
+                    cache_dir=embedding_cache_dir(settings))
+
+
+def _embed_cached(settings: Settings, embedder: Embedder, texts: list[str],
+                  show_progress: bool) -> tuple[Any, int]:
+    """Vectors for ``texts``, embedding only those the embedding cache does not hold."""
+    from . import vector_cache
+
+    if hasattr(embedder, "use_cache_dir"):
+        embedder.use_cache_dir(embedding_cache_dir(settings))
+
+    def encode(missing: list[str]) -> Any:
+        return embedder.encode(missing, show_progress=show_progress)
+
+    return vector_cache.embed(texts, encode, embedding_cache_dir(settings), embedder.model_id)
 
 
 def _cap_threads() -> None:
@@ -164,7 +202,7 @@ class Assistant:
         """Load the index, building it first when missing, stale or ``rebuild`` is set."""
         settings = settings or Settings.from_env()
         _cap_threads()
-        embedder = Embedder(settings.model_path or None, settings.batch_size)
+        embedder = make_embedder(settings)
         manifest = ensure_index(settings, embedder, rebuild=rebuild, progress=progress)
         assistant = cls(settings, embedder, load_index(settings.index, manifest))
         embedder.encode_query("warm up")  # the first real question is then as fast as any

@@ -79,17 +79,54 @@ def build_flat_index(vectors: np.ndarray) -> Any:
     return index
 
 
+INDEX_TYPES = ("auto", "flat-ip", "hnsw-ip")
+
+
+def choose_index_type(n: int, index_type: str = "auto", threshold: int = 50_000) -> str:
+    """``flat-ip`` (exact) below ``threshold`` vectors, ``hnsw-ip`` (approximate) above.
+
+    >>> choose_index_type(20), choose_index_type(200_000), choose_index_type(5, "hnsw-ip")
+    ('flat-ip', 'hnsw-ip', 'hnsw-ip')
+    """
+    if index_type not in INDEX_TYPES:
+        raise ValueError(f"unknown index type {index_type!r}; use one of {INDEX_TYPES}")
+    if index_type != "auto":
+        return index_type
+    return "flat-ip" if n < threshold else "hnsw-ip"
+
+
+def build_hnsw_index(vectors: np.ndarray, m: int = 32, ef_construction: int = 64,
+                     ef_search: int = 256) -> Any:
+    """An HNSW graph over normalised vectors, scored by inner product (cosine)."""
+    faiss = _faiss()
+    index = faiss.IndexHNSWFlat(vectors.shape[1], m, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = ef_construction
+    index.hnsw.efSearch = ef_search  # serialised with the index
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def build_vector_index(vectors: np.ndarray, index_type: str = "flat-ip", **hnsw: int) -> Any:
+    """The FAISS index of a resolved type (see :func:`choose_index_type`)."""
+    if index_type == "hnsw-ip":
+        return build_hnsw_index(vectors, **hnsw)
+    return build_flat_index(vectors)
+
+
 def serialize(
     documents: Sequence[Document],
     chunks: Sequence[Chunk],
     sentences: Sequence[Sentence],
     chunk_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
+    index_type: str = "flat-ip",
+    **hnsw: int,
 ) -> dict[str, bytes]:
-    """The bytes of every data file of an index."""
+    """The bytes of every data file of an index (``index_type`` already resolved)."""
     npy = io.BytesIO()
     np.save(npy, np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
-    faiss_bytes = _faiss().serialize_index(build_flat_index(chunk_vectors)).tobytes()
+    chunk_index = build_vector_index(chunk_vectors, index_type, **hnsw)
+    faiss_bytes = _faiss().serialize_index(chunk_index).tobytes()
     return {
         "chunks.faiss": faiss_bytes,
         "sentences.npy": npy.getvalue(),
@@ -105,8 +142,8 @@ def make_manifest(
     """The manifest: ``info`` (model, settings, source checksums) plus file checksums."""
     return {
         "format_version": FORMAT_VERSION,
-        **info,
         "index_type": "flat-ip",
+        **info,
         "files": {
             name: {"sha256": _sha256(data), "bytes": len(data)} for name, data in files.items()
         },

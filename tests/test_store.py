@@ -351,7 +351,8 @@ def test_stale_index_rebuilds_with_one_log_line(
         manifest = ensure_index(settings, embedder)
     stale = [r.getMessage() for r in caplog.records if "stale" in r.getMessage()]
     assert len(stale) == 1 and reason in stale[0], caplog.text
-    assert embedder.calls == 1
+    # Only new texts are embedded: the embedding cache holds the rest (issue 5).
+    assert embedder.calls == (1 if case in ("changed", "added", "chunking") else 0)
     assert manifest != first and manifest == read_manifest(settings.index)
     data = load_index(settings.index)
     assert data.manifest["sources"] == {p.name: sha256_file(p) for p in settings.sources.iterdir()}

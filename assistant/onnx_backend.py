@@ -1,0 +1,229 @@
+"""ONNX Runtime backend: the bundled model exported locally, run without torch.
+
+sentence-transformers' own ``backend="onnx"`` needs ``optimum``, whose releases pin an
+older ``transformers``; so the export is done here with ``torch.onnx.export`` from the
+local model folder (offline, once), and inference uses ``onnxruntime`` plus the fast
+``tokenizers`` tokenizer with the model's mean pooling and L2 normalisation. The fp32
+export gives the same vectors as the PyTorch model (cosine > 0.99999).
+
+The exported file is cached in ``cache_dir`` with a JSON sidecar holding its sha256 and
+a fingerprint of the source model; a file whose checksum or source does not match is
+exported again (with a warning), never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+VARIANTS = ("onnx", "onnx-int8")
+OPSET = 17
+
+
+def supported(model_path: str) -> bool:
+    """Is the model a BERT-style encoder with mean pooling (what this backend computes)?"""
+    root = Path(model_path)
+    try:
+        modules = json.loads((root / "modules.json").read_text(encoding="utf-8"))
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        pooling = json.loads((root / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    mean_only = pooling.get("pooling_mode_mean_tokens") and not any(
+        v for k, v in pooling.items() if k.startswith("pooling_mode_") and k.endswith(
+            ("cls_token", "max_tokens", "mean_sqrt_len_tokens", "weightedmean_tokens",
+             "lasttoken")))
+    return (kinds in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"])
+            and bool(mean_only) and (root / "tokenizer.json").exists())
+
+
+def available() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def source_fingerprint(model_path: str) -> str:
+    """Config files by content, weight files by name, size and mtime (cheap at start-up)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(model_path).rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        st = path.stat()
+        h.update(path.relative_to(model_path).as_posix().encode())
+        if st.st_size < 1_000_000:
+            h.update(path.read_bytes())
+        else:
+            h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _valid(onnx_path: Path, source: str, warn: bool) -> bool:
+    meta_path = onnx_path.with_suffix(".json")
+    if not (onnx_path.exists() and meta_path.exists()):
+        return False
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("source") == source and meta.get("sha256") == file_sha256(onnx_path):
+            return True
+        if warn:
+            log.warning("Cached ONNX model %s does not match its checksum or source model; "
+                        "exporting it again.", onnx_path)
+    except (OSError, ValueError) as exc:
+        if warn:
+            log.warning("Cached ONNX model sidecar %s is unreadable (%s); exporting again.",
+                        meta_path, exc)
+    return False
+
+
+def cached_model(model_path: str, model_id: str, variant: str, cache_dir: Path,
+                 elsewhere: Sequence[Path] = ()) -> Path:
+    """The path of a verified ONNX export of the model, exporting it first if needed.
+
+    A verified export found in one of the ``elsewhere`` folders is copied, not redone.
+    """
+    slug = hashlib.sha256(model_id.encode()).hexdigest()[:12]
+    onnx_path = Path(cache_dir) / f"model-{slug}-{variant}.onnx"
+    meta_path = onnx_path.with_suffix(".json")
+    source = source_fingerprint(model_path)
+    if _valid(onnx_path, source, warn=True):
+        return onnx_path
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    for folder in elsewhere:
+        other = Path(folder) / onnx_path.name
+        if other.resolve() != onnx_path.resolve() and _valid(other, source, warn=False):
+            for src, dst in ((other, onnx_path), (other.with_suffix(".json"), meta_path)):
+                tmp = dst.with_name(f".{dst.name}.copy")
+                shutil.copyfile(src, tmp)
+                os.replace(tmp, dst)
+            if _valid(onnx_path, source, warn=False):
+                return onnx_path
+    log.info("Exporting %s to ONNX (%s) in %s; done once.", model_id, variant, cache_dir)
+    with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".export-") as tmp:
+        fp32 = Path(tmp) / "model.onnx"
+        export(model_path, fp32)
+        out = fp32
+        if variant == "onnx-int8":
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            out = Path(tmp) / "model-int8.onnx"
+            root = logging.getLogger()
+            level = root.level
+            root.setLevel(logging.WARNING)  # the quantiser logs every tensor at INFO
+            try:
+                quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
+            finally:
+                root.setLevel(level)
+        meta = {"model_id": model_id, "variant": variant, "source": source, "opset": OPSET,
+                "sha256": file_sha256(out)}
+        os.replace(out, onnx_path)
+        tmp_meta = Path(tmp) / "meta.json"
+        tmp_meta.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp_meta, meta_path)
+    return onnx_path
+
+
+def export(model_path: str, out: Path) -> None:
+    """Export the transformer (token embeddings) of a local model folder to ONNX."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    model = AutoModel.from_pretrained(model_path, local_files_only=True).eval()
+    tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
+
+    class TokenEmbeddings(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, ids: Any, mask: Any, types: Any) -> Any:
+            return self.inner(input_ids=ids, attention_mask=mask,
+                              token_type_ids=types).last_hidden_state
+
+    sample = tokenizer(["an example sentence"], return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings about shapes: expected, harmless
+        torch.onnx.export(
+            TokenEmbeddings(model), tuple(sample[n] for n in names), str(out),
+            input_names=names, output_names=["token_embeddings"], opset_version=OPSET,
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "token_embeddings"]},
+            dynamo=False,
+        )
+
+
+class OnnxEncoder:
+    """Mean-pooled, normalised sentence vectors from an ONNX export of the model."""
+
+    def __init__(self, onnx_path: Path, model_path: str, threads: int = 1) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        config = json.loads(Path(model_path, "sentence_bert_config.json").read_text("utf-8"))
+        self.max_length = int(config.get("max_seq_length", 256))
+        self.lower = bool(config.get("do_lower_case", False))
+        self.tokenizer = Tokenizer.from_file(str(Path(model_path, "tokenizer.json")))
+        self.tokenizer.enable_truncation(self.max_length)
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(onnx_path), options,
+                                            providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32,
+               progress: Callable[[int], None] | None = None) -> np.ndarray:
+        texts = [t.lower() for t in texts] if self.lower else list(texts)
+        # Sorting by length keeps padding (wasted work) small within each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 0), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            vectors = self._batch([texts[i] for i in rows])
+            if out.shape[1] == 0:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[rows] = vectors
+            if progress:
+                progress(len(rows))
+        return out
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        types = np.zeros_like(ids)
+        for row, enc in enumerate(encodings):
+            n = len(enc.ids)
+            ids[row, :n], mask[row, :n], types[row, :n] = enc.ids, enc.attention_mask, \
+                enc.type_ids
+        tokens = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                         "token_type_ids": types})[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)

@@ -1,0 +1,77 @@
+"""``assistant bench``: the command, its statistics, and start-up without heavy imports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from assistant.bench import cold_ask, stats, warm_ask
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
+        python_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *python_args, "-m", "assistant", *args], cwd=cwd,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})},
+                          capture_output=True, text=True, timeout=300)
+
+
+def imported_top_level(stderr: str) -> set[str]:
+    return {line.split("|")[-1].strip().split(".")[0]
+            for line in stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_stats_median_and_p95() -> None:
+    assert stats([1, 2, 3, 4, 100]) == {"median": 3, "p95": 100, "runs": 5}
+    assert stats([float(i) for i in range(1, 101)])["p95"] == 95
+
+
+def test_bench_help(tmp_path: Path) -> None:
+    proc = run(["bench", "--help"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for flag in ("--json", "--quick", "--scale", "--backends"):
+        assert flag in proc.stdout
+    assert "bench" in run(["--help"], tmp_path).stdout
+
+
+def test_bench_bad_scale_is_a_usage_error(tmp_path: Path) -> None:
+    proc = run(["bench", "--scale", "ten"], tmp_path)
+    assert proc.returncode == 2 and "is not a size" in proc.stderr
+
+
+@pytest.mark.slow
+def test_ask_imports_neither_gradio_nor_torch(built_index: tuple, tmp_path: Path) -> None:
+    settings, _ = built_index
+    env = {"ASSISTANT_INDEX": str(settings.index), "ASSISTANT_SOURCES": str(settings.sources)}
+    proc = run(["ask", "When was GSOMIA signed?"], tmp_path, env, ("-X", "importtime"))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "2016" in proc.stdout
+    imported = imported_top_level(proc.stderr)
+    assert "faiss" in imported  # the measurement works
+    assert not imported & {"gradio", "torch", "sentence_transformers", "transformers"}
+
+
+@pytest.mark.slow
+def test_cold_ask_and_warm_ask(built_index: tuple) -> None:
+    from assistant.pipeline import Assistant
+
+    settings, _ = built_index
+    cold = cold_ask(settings, settings.index, runs=1)
+    assert cold["runs"] == 1 and 0 < cold["median"] < 60
+    bot = Assistant.load(settings)
+    questions = ["When was GSOMIA signed?", "Why did Seoul threaten to end the pact?"]
+    calls = []
+    clear = bot.embedder.clear_cache
+    bot.embedder.clear_cache = lambda: (calls.append(1), clear())[-1]
+    warm = warm_ask(bot, questions, repeats=2)
+    assert len(calls) == 4  # the query cache is emptied before every question
+    for stage in ("embed_ms", "dense_ms", "bm25_ms", "fusion_ms", "answer_ms", "total_ms"):
+        assert warm[stage]["runs"] == 4 and warm[stage]["median"] >= 0
+
+
+def test_repo_makefile_has_bench() -> None:
+    assert "assistant bench" in (REPO / "Makefile").read_text()
