@@ -42,7 +42,9 @@ def register(sub: Any, common: AddArgs, retrieval: AddArgs) -> None:
     e.add_argument("--log", type=Path, help="feedback log (ASSISTANT_FEEDBACK_LOG; "
                    "./feedback.jsonl)")
     e.add_argument("--out", type=Path, default=DEFAULT_EXPORT,
-                   help=f"where to write the JSON Lines skeleton (default {DEFAULT_EXPORT})")
+                   help=f"adds new thumbs-down questions to this JSON Lines file, keeping the "
+                   f"lines already there (default {DEFAULT_EXPORT}); fill in answers and "
+                   "evidence, or set answerable to false, before `assistant eval` loads them")
     _register_bench(sub, common)
 
 
@@ -117,7 +119,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
     log_path = args.log or Settings.from_env().feedback_log
     count = export_skeleton(log_path, args.out)
-    print(f"Wrote {count} thumbs-down question{'s' if count != 1 else ''} from {log_path} "
+    print(f"Added {count} new thumbs-down question{'s' if count != 1 else ''} from {log_path} "
           f"to {args.out}.", file=sys.stdout)
     if count:
         print("Fill in each one's answers and evidence before evaluating with it.")

@@ -106,7 +106,7 @@ def test_cli_feedback_export(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     log, out = tmp_path / "log.jsonl", tmp_path / "skeleton.jsonl"
     feedback.append_entry(log, feedback.make_entry(answer_json("Q1?"), liked=False))
     assert main(["feedback", "export", "--log", str(log), "--out", str(out)]) == 0
-    assert "Wrote 1 thumbs-down question" in capsys.readouterr().out
+    assert "Added 1 new thumbs-down question" in capsys.readouterr().out
     assert json.loads(out.read_text(encoding="utf-8"))["question"] == "Q1?"
     # The log path also comes from ASSISTANT_FEEDBACK_LOG.
     monkeypatch.setenv("ASSISTANT_FEEDBACK_LOG", str(log))
