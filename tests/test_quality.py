@@ -76,3 +76,20 @@ def test_sources_of_different_dates_are_ordered_and_dated(bot: Assistant) -> Non
 def test_follow_up_is_answered_in_context(bot: Assistant) -> None:
     answer = bot.ask("When did it expire?", history=["What is GSOMIA?"])
     assert "GSOMIA" in answer.retrieval_query
+
+
+def test_eval_command_gate_passes_at_the_floors(tmp_path: Path) -> None:
+    """The CLI gate CI-style: `assistant eval --fail-under` exits 0 at the floors."""
+    import os
+    import subprocess
+    import sys
+
+    floors = [f"{k}={v}" for k, v in FLOORS.items()]
+    floors += [f"{k}={v}" for k, v in CEILINGS.items()]
+    env = {**os.environ, "ASSISTANT_SOURCES": str(ROOT / "sources"),
+           "ASSISTANT_INDEX": str(tmp_path / "index")}
+    run = subprocess.run([sys.executable, "-m", "assistant", "eval",
+                          str(ROOT / "evals" / "gsomia.jsonl"), "--fail-under", *floors],
+                         env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "hit@3" in run.stdout
