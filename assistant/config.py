@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,6 @@ class Settings:
     hnsw_threshold: int = 50_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 256  # recall@10 0.99 at 3.1 ms on 1M (assistant bench --scale)
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("sources", "index", "feedback_log"):  # accept str as documented
@@ -90,7 +89,7 @@ class Settings:
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             raw = env.get(f"ASSISTANT_{f.name.upper()}")
-            if raw is None or f.name == "extra":
+            if raw is None:
                 continue
             values[f.name] = _parse(f.name, raw, f.type)
         return cls(**values)
