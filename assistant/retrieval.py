@@ -183,7 +183,14 @@ class Retriever:
         return _top(self.bm25.get_scores(list(tokens)), n) if tokens else []
 
     def sentence_dense(self, qvec: np.ndarray, n: int) -> list[int]:
-        return self._by_sentence(_top(self.data.sentence_vectors @ qvec, n * 3), n)
+        index = self.data.sentence_index
+        if index is None:  # an index built before sentences had their own FAISS file
+            return self._by_sentence(_top(self.data.sentence_vectors @ qvec, n * 3), n)
+        m = min(n * 3, index.ntotal)
+        scores, rows = index.search(qvec.reshape(1, -1).astype(np.float32), m)
+        pairs = [(int(r), float(v)) for r, v in zip(rows[0], scores[0], strict=True)
+                 if r >= 0 and v > 0]
+        return self._by_sentence(sorted(pairs, key=lambda rv: (-rv[1], rv[0])), n)
 
     def sentence_bm25(self, tokens: Sequence[str], n: int) -> list[int]:
         if not tokens:

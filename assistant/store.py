@@ -54,6 +54,8 @@ class IndexData:
     sentences: list[Sentence]
     chunk_index: Any
     sentence_vectors: np.ndarray
+    # FAISS index over the sentence vectors (None for an index built before it existed).
+    sentence_index: Any = None
 
 
 def _faiss() -> Any:
@@ -125,10 +127,12 @@ def serialize(
     """The bytes of every data file of an index (``index_type`` already resolved)."""
     npy = io.BytesIO()
     np.save(npy, np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
+    faiss = _faiss()
     chunk_index = build_vector_index(chunk_vectors, index_type, **hnsw)
-    faiss_bytes = _faiss().serialize_index(chunk_index).tobytes()
+    sentence_index = build_vector_index(sentence_vectors, index_type, **hnsw)
     return {
-        "chunks.faiss": faiss_bytes,
+        "chunks.faiss": faiss.serialize_index(chunk_index).tobytes(),
+        "sentences.faiss": faiss.serialize_index(sentence_index).tobytes(),
         "sentences.npy": npy.getvalue(),
         "documents.jsonl": _jsonl(documents),
         "chunks.jsonl": _jsonl(chunks),
@@ -293,18 +297,30 @@ def load_index(index_dir: Path, manifest: Mapping[str, Any] | None = None) -> In
     documents = _records(index_dir, manifest, "documents.jsonl", Document)
     chunks = _records(index_dir, manifest, "chunks.jsonl", Chunk)
     sentences = _records(index_dir, manifest, "sentences.jsonl", Sentence)
-    raw = read_verified(index_dir, manifest, "chunks.faiss")
     try:
-        chunk_index = _faiss().deserialize_index(np.frombuffer(raw, dtype=np.uint8))
+        chunk_index = _read_faiss(index_dir, manifest, "chunks.faiss")
         vectors = np.load(
             io.BytesIO(read_verified(index_dir, manifest, "sentences.npy")), allow_pickle=False
         )
+        sentence_index = None
+        if "sentences.faiss" in manifest["files"]:
+            sentence_index = _read_faiss(index_dir, manifest, "sentences.faiss")
     except (RuntimeError, ValueError) as exc:
         raise IndexCorruptError(
             f"Index files in {index_dir} cannot be read ({exc}).", fix=FIX
         ) from None
     _check_counts(index_dir, manifest, documents, chunks, sentences, chunk_index, vectors)
-    return IndexData(manifest, documents, chunks, sentences, chunk_index, vectors)
+    if sentence_index is not None and sentence_index.ntotal != len(sentences):
+        raise IndexCorruptError(
+            f"Index file {index_dir / 'sentences.faiss'} does not match the sentences.", fix=FIX
+        )
+    return IndexData(manifest, documents, chunks, sentences, chunk_index, vectors,
+                     sentence_index)
+
+
+def _read_faiss(index_dir: Path, manifest: Mapping[str, Any], name: str) -> Any:
+    raw = read_verified(index_dir, manifest, name)
+    return _faiss().deserialize_index(np.frombuffer(raw, dtype=np.uint8))
 
 
 def _check_counts(

@@ -35,8 +35,8 @@ from assistant.store import MANIFEST, load_index, read_manifest
 
 REPO = Path(__file__).parents[1]
 TESTS = Path(__file__).parent
-INDEX_FILES = ("chunks.faiss", "sentences.npy", "documents.jsonl", "chunks.jsonl",
-               "sentences.jsonl", MANIFEST)
+INDEX_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", "documents.jsonl",
+               "chunks.jsonl", "sentences.jsonl", MANIFEST)
 NEW_PARAGRAPH = ("\n\nIn a later note, the archivist Pemberton Quillfeather catalogued the "
                  "GSOMIA papers in a single blue folder.\n")
 NEW_MARKER = "Pemberton Quillfeather"

@@ -24,8 +24,8 @@ from assistant.pipeline import build_index, ensure_index
 from assistant.sources import load_documents, sha256_file
 from assistant.store import FORMAT_VERSION, MANIFEST, load_index, read_manifest, staleness
 
-DATA_FILES = ("chunks.faiss", "sentences.npy", "documents.jsonl", "chunks.jsonl",
-              "sentences.jsonl")
+DATA_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", "documents.jsonl",
+              "chunks.jsonl", "sentences.jsonl")
 PACKAGE = Path(__file__).parents[1] / "assistant"
 
 
