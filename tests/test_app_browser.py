@@ -166,8 +166,9 @@ def test_conversation_answer_follow_up_and_abstention(chat_page: ChatPage, serve
     assert marks and all(m.strip() and m.strip() in reply for m in marks)
     shot = tmp_path / "answer.png"
     chat_page.page.screenshot(path=str(shot), full_page=True)
-    (REPO / "docs").mkdir(exist_ok=True)
-    shutil.copyfile(shot, REPO / "docs" / "screenshot.png")
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("ASSISTANT_UPDATE_SCREENSHOT"):  # refresh the README's picture on demand
+        shutil.copyfile(shot, REPO / "docs" / "screenshot.png")
     chat_page.ask("What is TISA?")
     follow_up = chat_page.ask("Which other country is in it besides Japan and South Korea?")
     assert "[1]" in follow_up and "with the US" in follow_up  # "it" = TISA
