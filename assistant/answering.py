@@ -27,6 +27,7 @@ from .sources import Document, date_label
 
 ABSTAIN_TEXT = "The sources do not answer this question."
 RARE_WORD = 4.0  # rarity (7 - Zipf frequency) of a name or term of art, e.g. "TISA"
+CONTEXT_WEIGHT = 0.25  # other words of an earlier turn, in a follow-up
 
 _MONTH = (r"January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
@@ -168,12 +169,12 @@ def focus_weights(question: str, query: str,
     is asked. The referent is usually a rare word (a name such as "TISA") that few
     passages use, which keeps its full weight; other words of the earlier turn
     ("signed" in "When was GSOMIA signed?", or "GSOMIA" itself, which every passage
-    names) count half, so they do not pick the answer to "Why did Seoul end it?".
+    names) count a quarter, so they do not pick the answer to "Why did Seoul end it?".
     """
     weights = dict(term_weights(question))
     for term, weight in term_weights(query).items():
         referent = weight >= RARE_WORD and term not in common
-        weights.setdefault(term, weight if referent else 0.5 * weight)
+        weights.setdefault(term, weight if referent else CONTEXT_WEIGHT * weight)
     return weights
 
 

@@ -40,6 +40,7 @@ from .store import (
 from .store import write_index as write_index_files
 
 log = logging.getLogger(__name__)
+CONTEXT_BLEND = 0.5  # weight of the contextualised query in a follow-up's answer vector
 
 # Words that point back at an earlier turn ("it", "they", "that deal").
 _ANAPHORA = re.compile(
@@ -254,7 +255,7 @@ class Assistant:
         """For a follow-up, sentences are judged mostly by the new question itself."""
         if query == question:
             return qvec
-        blend = self.embedder.encode_query(question) + 0.5 * qvec
+        blend = self.embedder.encode_query(question) + CONTEXT_BLEND * qvec
         return blend / float(np.linalg.norm(blend) or 1.0)
 
 
