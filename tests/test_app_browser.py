@@ -251,7 +251,7 @@ def _evaluate(chat: ChatPage, path: Path) -> Any:
     page = chat.page
     page.get_by_role("tab", name="Evaluate").click()
     page.locator("#gs-eval-file input[type=file]").set_input_files(str(path))
-    page.locator("#gs-eval-file").get_by_text(path.name).first.wait_for(timeout=30_000)
+    page.locator("#gs-eval-file").get_by_text(path.name).first.wait_for(timeout=90_000)
     page.click("#gs-eval-run")
     result = page.locator("#gs-eval-result")
     result.locator(".gs-eval-head, .gs-eval-error").first.wait_for(timeout=120_000)
