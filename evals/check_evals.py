@@ -3,7 +3,7 @@
 
 Usage: python3 evals/check_evals.py [--sources DIR]
 
-Verifies evals/gsomia.jsonl and evals/followups.jsonl against the normalised
+Verifies evals/gsomia.jsonl, evals/followups.jsonl and evals/heldout.jsonl against the normalised
 text of the two source articles:
 
 * every record has exactly the keys id/question/answers/evidence/answerable
@@ -232,7 +232,8 @@ def main():
     need = [(s1["answerable"] >= 65, "need >= 65 answerable questions"),
             (s1["unanswerable"] >= 22, "need >= 22 unanswerable questions"),
             (s1["paraphrased"] * 3 >= s1["answerable"], "need >= 1/3 paraphrased"),
-            ] + [(s1["per_article"].get(sid, 0) >= 30, f"need >= 30 from {sid}") for sid in ARTICLES]
+            ] + [(s1["per_article"].get(sid, 0) >= 30, f"need >= 30 from {sid}")
+                 for sid in ARTICLES]
     problems += [f"gsomia.jsonl: {msg}" for ok, msg in need if not ok]
 
     # ---- follow-up chains
@@ -265,6 +266,14 @@ def main():
         problems.append("followups.jsonl: need >= 16 chains")
     if not 2 <= unans_last <= 3:
         problems.append("followups.jsonl: want 2-3 chains whose last turn is unanswerable")
+
+    # ---- the held-out set: written separately, never used for tuning
+    s3 = new_stats()
+    for n, q in read_jsonl(os.path.join(args.dir, "heldout.jsonl"), problems):
+        check_question(q, f"heldout.jsonl:{n}", arts, problems, s3, seen, r"h\d{3}")
+    report("heldout.jsonl", s3)
+    if s3["answerable"] < 30 or s3["unanswerable"] < 10:
+        problems.append("heldout.jsonl: need >= 30 answerable and >= 10 unanswerable")
 
     if problems:
         print(f"\n{len(problems)} problem(s):")

@@ -290,3 +290,16 @@ def test_real_assistant_on_subset(built_index: tuple, tmp_path: Path) -> None:
     report = json.loads(out.read_text())
     assert code == 0 and reports.validate(report, reports.REPORT_SCHEMA) == []
     assert report["summary"]["hit@5"] >= 0.5 and len(report["questions"]) == 10
+
+
+def test_question_sets_are_checked_against_the_articles() -> None:
+    """Every evidence string of the three question sets is in an article body."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, str(root / "evals" / "check_evals.py"),
+                          "--sources", str(root / "sources")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "heldout.jsonl: answerable=30" in run.stdout
