@@ -28,6 +28,7 @@ from .sources import Document, date_label
 ABSTAIN_TEXT = "The sources do not answer this question."
 RARE_WORD = 4.0  # rarity (7 - Zipf frequency) of a name or term of art, e.g. "TISA"
 CONTEXT_WEIGHT = 0.25  # other words of an earlier turn, in a follow-up
+COMMON_SHARE = 0.3  # a term in more than this share of chunks tells passages apart poorly
 
 _MONTH = (r"January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
@@ -255,9 +256,18 @@ class Answerer:
         self.rows = {s.id: i for i, s in enumerate(data.sentences)}
         self.documents = {d.id: d for d in data.documents}
         self.chunks = data.chunks
-        self.sentence_tokens = [set(tokenize(s.text)) for s in data.sentences]
-        self.vocabulary = frozenset(t for tokens in retriever.chunk_tokens for t in tokens)
-        self.common = _common_terms(retriever.chunk_tokens)
+        # Read from the stored BM25 matrix: tokenising a large corpus again at every
+        # load would cost minutes per million chunks.
+        self.vocabulary = retriever.chunk_vocabulary
+        self.common = retriever.common_chunk_terms(COMMON_SHARE)
+        self._sentence_tokens: dict[int, frozenset[str]] = {}
+
+    def sentence_tokens(self, row: int) -> frozenset[str]:
+        """The terms of one sentence, tokenised when first scored (few are, per question)."""
+        tokens = self._sentence_tokens.get(row)
+        if tokens is None:
+            tokens = self._sentence_tokens[row] = frozenset(tokenize(self.sentences[row].text))
+        return tokens
 
     def candidates(self, qvec: np.ndarray, query: str, passages: Sequence[Passage],
                    question: str | None = None) -> list[Scored]:
@@ -280,7 +290,7 @@ class Answerer:
         p = self.policy
         sentence = self.sentences[row]
         cosine = float(np.dot(self.vectors[row], qvec))
-        words = self.sentence_tokens[row]
+        words = self.sentence_tokens(row)
         coverage = sum(w for t, w in weights.items() if t in words) / total
         typed = offers_type(sentence.text, *want)
         score = (p.w_cosine * cosine + p.w_coverage * coverage + p.w_rank / passage.rank
@@ -336,15 +346,6 @@ class Answerer:
         chunk = self.chunks[scored.passage.index]
         return Citation(marker, doc.id, doc.title, doc.author, doc.publisher, doc.date, s.text,
                         s.start, s.end, chunk.text, chunk.start, s.paragraph, chunk.id, doc.url)
-
-
-def _common_terms(chunk_tokens: Sequence[Sequence[str]], share: float = 0.3) -> frozenset[str]:
-    """Terms found in more than ``share`` of the chunks: they tell passages apart poorly."""
-    counts: dict[str, int] = {}
-    for tokens in chunk_tokens:
-        for term in set(tokens):
-            counts[term] = counts.get(term, 0) + 1
-    return frozenset(t for t, n in counts.items() if n > share * len(chunk_tokens))
 
 
 def answer_from(answerer: Answerer, question: str, query: str, qvec: np.ndarray,

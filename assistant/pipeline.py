@@ -26,7 +26,7 @@ from .cleaning import normalize_characters
 from .config import MAX_QUESTION_CHARS, Settings
 from .embedding import Embedder
 from .errors import QuestionError
-from .retrieval import Retriever, tokenize
+from .retrieval import Retriever, build_bm25, tokenize
 from .sources import fingerprint, load_documents
 from .store import (
     IndexData,
@@ -134,9 +134,11 @@ def build_index(settings: Settings, embedder: Embedder,
     texts = [with_header(c.text, by_id[c.doc_id]) for c in chunks] + [s.text for s in sentences]
     vectors, reused = _embed_cached(settings, embedder, texts, show_progress=progress is not None)
     say(f"{reused} embeddings reused, {len(texts) - reused} new.")
+    say("Indexing chunks and sentence windows for BM25...")
+    bm25 = build_bm25(docs, chunks, sentences)
     index_type = choose_index_type(len(chunks), settings.index_type, settings.hnsw_threshold)
     files = serialize(docs, chunks, sentences, vectors[: len(chunks)], vectors[len(chunks):],
-                      index_type, m=settings.hnsw_m, ef_search=settings.hnsw_ef_search)
+                      bm25, index_type, m=settings.hnsw_m, ef_search=settings.hnsw_ef_search)
     counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)}
     manifest = make_manifest(files, {**info, "dimension": int(vectors.shape[1]),
                                      "index_type": index_type}, counts)

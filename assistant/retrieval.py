@@ -14,15 +14,17 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
 
-from .chunking import with_header
+from .chunking import Chunk, Sentence, with_header
 from .config import MODES
 from .errors import UsageError
+from .sources import Document
 from .store import IndexData
+from .store_arrays import TermMatrix
 
 _STOP_TEXT = """
     a about above after again against all also am an and any are as at be because been
@@ -148,32 +150,108 @@ def rrf(rankings: Sequence[Sequence[int]], rrf_k: int = 60) -> list[tuple[int, f
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def bm25s_module() -> Any:
+    """bm25s, imported on first use, with its logger quieted."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
+    return bm25s
+
+
+def tokenize_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[list[str]]:
+    """The terms of each chunk with its title header: what chunk BM25 indexes."""
+    docs = {d.id: d for d in documents}
+    return [tokenize(with_header(c.text, docs[c.doc_id])) for c in chunks]
+
+
+def tokenize_windows(sentences: Sequence[Sentence]) -> list[list[str]]:
+    """The terms of each sentence with its neighbours: what window BM25 indexes."""
+    return [tokenize(w) for w in _windows(sentences)]
+
+
+def build_bm25(documents: Sequence[Document], chunks: Sequence[Chunk],
+               sentences: Sequence[Sentence]) -> tuple[TermMatrix, TermMatrix]:
+    """The chunk and the sentence-window BM25 matrices, computed once at index time."""
+    chunk_bm25 = bm25_matrix(tokenize_chunks(documents, chunks))
+    return chunk_bm25, bm25_matrix(tokenize_windows(sentences))
+
+
+def bm25_matrix(token_lists: Sequence[Sequence[str]]) -> TermMatrix:
+    """bm25s's scores for ``token_lists`` as plain arrays, terms in sorted order.
+
+    Sorting the terms makes a build deterministic (bm25s numbers them in set order);
+    a term's column holds the same scores in either numbering, so every query scores
+    the same.
+    """
+    vocab = sorted({t for tokens in token_lists for t in tokens})
+    ids = {t: i for i, t in enumerate(vocab)}
+    model = bm25s_module().BM25()
+    model.index(([[ids[t] for t in tokens] for tokens in token_lists], ids),
+                show_progress=False)
+    return matrix_of(model, vocab)
+
+
+def matrix_of(model: Any, vocab: Sequence[str]) -> TermMatrix:
+    """The arrays of an indexed bm25s model whose term ``i`` is ``vocab[i]``."""
+    scores = model.scores
+    return TermMatrix(scores["data"], scores["indices"], scores["indptr"], tuple(vocab),
+                      int(scores["num_docs"]))
+
+
+def bm25_from(matrix: TermMatrix) -> Any:
+    """A bm25s model over stored arrays, as ``BM25.index`` leaves one; nothing is rebuilt."""
+    model = bm25s_module().BM25()
+    vocab = {t: i for i, t in enumerate(matrix.vocab)}
+    vocab.setdefault("", len(vocab))  # the empty token index() adds (create_empty_token)
+    model.scores = {"data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr,
+                    "num_docs": matrix.rows}
+    model.vocab_dict = vocab
+    model.unique_token_ids_set = set(vocab.values())
+    model.nonoccurrence_array = None  # only BM25L and BM25+ have one
+    return model
+
+
 class Retriever:
     """Dense and BM25 search over one loaded index.
 
     Each side ranks chunks twice: as wholes (with a title header) and by their best
     sentence (dense: the sentence alone; BM25: the sentence with its neighbours),
     since a question is usually answered by one sentence inside a longer chunk.
+    The BM25 scores come precomputed with the index (:func:`build_bm25`).
     """
 
     def __init__(self, data: IndexData, rrf_k: int = 60, candidates: int = 50) -> None:
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         self.data = data
         self.rrf_k = rrf_k
         self.candidates = candidates
-        docs = {d.id: d for d in data.documents}
-        self.chunk_tokens = [tokenize(with_header(c.text, docs[c.doc_id])) for c in data.chunks]
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(self.chunk_tokens, show_progress=False)
-        self.window_bm25 = bm25s.BM25()
-        self.window_bm25.index([tokenize(w) for w in _windows(data.sentences)], show_progress=False)
+        self.bm25 = bm25_from(data.chunk_bm25)
+        self.window_bm25 = bm25_from(data.window_bm25)
         rows = {s.id: i for i, s in enumerate(data.sentences)}
         self.sentence_chunks: list[list[int]] = [[] for _ in data.sentences]
         for ci, chunk in enumerate(data.chunks):
             for sid in chunk.sentence_ids:
                 self.sentence_chunks[rows[sid]].append(ci)
+
+    @cached_property
+    def chunk_tokens(self) -> list[list[str]]:
+        """The terms of each chunk (with its title header), tokenised on first use.
+
+        That costs what indexing did; :attr:`chunk_vocabulary` and
+        :meth:`common_chunk_terms` give its set statistics from the stored matrix instead.
+        """
+        return tokenize_chunks(self.data.documents, self.data.chunks)
+
+    @cached_property
+    def chunk_vocabulary(self) -> frozenset[str]:
+        """Every term of every chunk, as read from the stored chunk BM25 matrix."""
+        return frozenset(self.data.chunk_bm25.vocab)
+
+    def common_chunk_terms(self, share: float) -> frozenset[str]:
+        """Terms found in more than ``share`` of the chunks (a column's length is its count)."""
+        matrix = self.data.chunk_bm25
+        counts = np.diff(matrix.indptr).tolist()
+        return frozenset(t for t, n in zip(matrix.vocab, counts, strict=True)
+                         if n > share * matrix.rows)
 
     def dense_scores(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
         scores, ids = self.data.chunk_index.search(qvec.reshape(1, -1).astype(np.float32), n)

@@ -4,10 +4,14 @@ Layout of ``index/``::
 
     manifest.json      format version, model, settings, checksums, counts, time
     chunks.faiss       inner-product FAISS index over chunk vectors
+    sentences.faiss    the same over sentence vectors
     sentences.npy      sentence vectors (float32, loaded with allow_pickle=False)
     documents.jsonl    one cleaned document per line, with its metadata
     chunks.jsonl       one chunk per line, offsets into its document
     sentences.jsonl    one sentence per line, offsets and paragraph number
+    chunks.bm25.*      BM25 scores of terms in chunks: data/indices/indptr .npy
+                       (a sparse matrix, allow_pickle=False) and vocab.json (its terms)
+    windows.bm25.*     the same over sentence windows, one row per sentence
 
 A build is written to a temporary sibling folder and swapped in with one rename,
 so a failed build leaves the previous index untouched. Every file's sha256 is
@@ -36,10 +40,11 @@ import numpy as np
 from .chunking import Chunk, Sentence
 from .errors import IndexCorruptError
 from .sources import Document
+from .store_arrays import MalformedFile, TermMatrix, matrix_files, parse_matrix
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the BM25 matrices are stored, not rebuilt at every load
 MANIFEST = "manifest.json"
 FIX = "Run `assistant index` to rebuild it."
 
@@ -54,6 +59,8 @@ class IndexData:
     sentences: list[Sentence]
     chunk_index: Any
     sentence_vectors: np.ndarray
+    chunk_bm25: TermMatrix  # one row per chunk
+    window_bm25: TermMatrix  # one row per sentence (its window)
     # FAISS index over the sentence vectors (None for an index built before it existed).
     sentence_index: Any = None
 
@@ -121,10 +128,14 @@ def serialize(
     sentences: Sequence[Sentence],
     chunk_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
+    bm25: tuple[TermMatrix, TermMatrix],
     index_type: str = "flat-ip",
     **hnsw: int,
 ) -> dict[str, bytes]:
-    """The bytes of every data file of an index (``index_type`` already resolved)."""
+    """The bytes of every data file of an index (``index_type`` already resolved).
+
+    ``bm25`` holds the chunk and the sentence-window matrices, stored as given.
+    """
     npy = io.BytesIO()
     np.save(npy, np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
     faiss = _faiss()
@@ -137,6 +148,8 @@ def serialize(
         "documents.jsonl": _jsonl(documents),
         "chunks.jsonl": _jsonl(chunks),
         "sentences.jsonl": _jsonl(sentences),
+        **matrix_files("chunks.bm25", bm25[0]),
+        **matrix_files("windows.bm25", bm25[1]),
     }
 
 
@@ -314,8 +327,21 @@ def load_index(index_dir: Path, manifest: Mapping[str, Any] | None = None) -> In
         raise IndexCorruptError(
             f"Index file {index_dir / 'sentences.faiss'} does not match the sentences.", fix=FIX
         )
+    chunk_bm25 = read_matrix(index_dir, manifest, "chunks.bm25", len(chunks))
+    window_bm25 = read_matrix(index_dir, manifest, "windows.bm25", len(sentences))
     return IndexData(manifest, documents, chunks, sentences, chunk_index, vectors,
-                     sentence_index)
+                     chunk_bm25, window_bm25, sentence_index)
+
+
+def read_matrix(index_dir: Path, manifest: Mapping[str, Any], name: str,
+                rows: int) -> TermMatrix:
+    """The term matrix stored as ``name``, its files verified, with ``rows`` documents."""
+    try:
+        return parse_matrix(name, lambda file: read_verified(index_dir, manifest, file), rows)
+    except MalformedFile as exc:
+        raise IndexCorruptError(
+            f"Index file {index_dir / exc.name} is malformed ({exc.reason}).", fix=FIX
+        ) from None
 
 
 def _read_faiss(index_dir: Path, manifest: Mapping[str, Any], name: str) -> Any:

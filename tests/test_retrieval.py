@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+import itertools
+from typing import Any
 
+import bm25s
 import numpy as np
 import pytest
 
+from assistant.chunking import with_header
 from assistant.config import Settings
 from assistant.errors import UsageError
-from assistant.pipeline import build_index
-from assistant.retrieval import Retriever, rrf, tokenize
+from assistant.pipeline import Assistant, build_index
+from assistant.retrieval import Retriever, _windows, rrf, tokenize
 from assistant.store import load_index
 
 
@@ -61,3 +66,71 @@ def test_an_index_without_sentence_faiss_still_loads_and_answers(retriever: Retr
     qvec = fake_embedder.encode_query("agreement")
     assert retriever.sentence_dense(qvec, 3)
     assert np.isfinite(retriever.cosine(qvec, 0))
+
+
+# --- BM25 stored with the index -----------------------------------------------------------
+
+QUERIES = ("When was GSOMIA signed?", "Why did Seoul end the pact?", "US U.S. trilateral sharing",
+           "GSOMIA Basics", "export restrictions Tokyo", "a word the corpus never uses: zyxt",
+           "agreement agreement renewed November 2019", "zyxt qwvb")
+
+
+def fresh_bm25(token_lists: list[list[str]]) -> Any:
+    """BM25 as the retriever built it at every load before it was stored."""
+    model = bm25s.BM25()
+    model.index(token_lists, show_progress=False)
+    return model
+
+
+def test_stored_bm25_scores_exactly_as_a_fresh_build(retriever: Retriever) -> None:
+    data = retriever.data
+    docs = {d.id: d for d in data.documents}
+    chunk_tokens = [tokenize(with_header(c.text, docs[c.doc_id])) for c in data.chunks]
+    assert retriever.chunk_tokens == chunk_tokens
+    fresh_chunks = fresh_bm25(chunk_tokens)
+    fresh_windows = fresh_bm25([tokenize(w) for w in _windows(data.sentences)])
+    for question in QUERIES:
+        tokens = tokenize(question)
+        for stored, fresh in ((retriever.bm25, fresh_chunks),
+                              (retriever.window_bm25, fresh_windows)):
+            np.testing.assert_array_equal(stored.get_scores(tokens), fresh.get_scores(tokens))
+            assert stored.get_scores(tokens).dtype == fresh.get_scores(tokens).dtype
+
+
+@pytest.mark.parametrize("share", [0.0, 0.1, 0.3, 0.5, 1.0])
+def test_chunk_term_statistics_from_the_matrix_match_the_tokens(retriever: Retriever,
+                                                                share: float) -> None:
+    tokens = retriever.chunk_tokens
+    assert retriever.chunk_vocabulary == {t for chunk in tokens for t in chunk}
+    counts = collections.Counter(t for chunk in tokens for t in set(chunk))
+    common = {t for t, n in counts.items() if n > share * len(tokens)}
+    assert retriever.common_chunk_terms(share) == common
+
+
+def test_stored_bm25_ranks_exactly_as_a_fresh_build(retriever: Retriever, fake_embedder) -> None:
+    data = retriever.data
+    docs = {d.id: d for d in data.documents}
+    rebuilt = Retriever(data)
+    rebuilt.bm25 = fresh_bm25([tokenize(with_header(c.text, docs[c.doc_id]))
+                               for c in data.chunks])
+    rebuilt.window_bm25 = fresh_bm25([tokenize(w) for w in _windows(data.sentences)])
+    for question, mode in itertools.product(QUERIES, ("bm25", "hybrid")):
+        qvec, tokens = fake_embedder.encode_query(question), tokenize(question)
+        assert retriever.search(qvec, tokens, 5, mode)[0] == rebuilt.search(qvec, tokens, 5,
+                                                                            mode)[0]
+
+
+def test_loading_never_rebuilds_bm25(fast_settings: Settings, fake_embedder,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    build_index(fast_settings, fake_embedder)
+
+    def no_index(*args: object, **kwargs: object) -> None:
+        raise AssertionError("BM25.index called while loading")
+
+    monkeypatch.setattr(bm25s.BM25, "index", no_index)
+    data = load_index(fast_settings.index)
+    bot = Assistant(fast_settings, fake_embedder, data)
+    answer = bot.ask("When was the agreement signed?", mode="bm25")
+    assert answer.passages and answer.passages[0].bm25_score > 0
+    with pytest.raises(AssertionError, match="while loading"):
+        build_index(fast_settings.replace(chunk_words=40), fake_embedder)  # the patch holds

@@ -80,8 +80,11 @@ def test_scale_small_corpus(capsys: pytest.CaptureFixture[str]) -> None:
     # 384 floats (1.5 KB) plus the graph links per vector: at least 1.5 GB per million.
     assert row["hnsw"]["serialized_mib_per_million"] > 1400
     assert row["bm25"]["search_ms_median"] > 0
+    # Read back from an index folder (scores checked equal inside), without rebuilding.
+    assert row["bm25"]["load_s"] >= 0 and row["bm25"]["files_mib"] > 0
     print_scale([row])
-    assert "| 3,000 | uniform |" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "| 3,000 | uniform |" in out and "BM25 build / load / search" in out
 
 
 def test_lowrank_vectors_are_easier_for_hnsw() -> None:

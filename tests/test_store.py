@@ -21,11 +21,13 @@ from assistant.chunking import chunk_documents
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError
 from assistant.pipeline import build_index, ensure_index
+from assistant.retrieval import build_bm25
 from assistant.sources import load_documents, sha256_file
 from assistant.store import FORMAT_VERSION, MANIFEST, load_index, read_manifest, staleness
+from assistant.store_arrays import file_names
 
-DATA_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", "documents.jsonl",
-              "chunks.jsonl", "sentences.jsonl")
+DATA_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", *file_names("chunks.bm25"),
+              "documents.jsonl", "chunks.jsonl", "sentences.jsonl", *file_names("windows.bm25"))
 PACKAGE = Path(__file__).parents[1] / "assistant"
 
 
@@ -102,7 +104,8 @@ def test_store_round_trips_vectors_exactly(fixture_corpus: Path, tmp_path: Path,
     sentences, chunks = chunk_documents(docs, 12, 1)
     chunk_vectors = fake_embedder.encode([c.text for c in chunks])
     sentence_vectors = fake_embedder.encode([s.text for s in sentences])
-    files = store.serialize(docs, chunks, sentences, chunk_vectors, sentence_vectors)
+    bm25 = build_bm25(docs, chunks, sentences)
+    files = store.serialize(docs, chunks, sentences, chunk_vectors, sentence_vectors, bm25)
     counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)}
     manifest = store.make_manifest(files, {"model_id": "m"}, counts)
     store.write_index(tmp_path / "deep" / "index", files, manifest)
@@ -263,7 +266,7 @@ def test_broken_or_missing_manifest(built: tuple[Settings, dict], content: bytes
     assert MANIFEST in str(info.value) and "assistant index" in str(info.value)
 
 
-@pytest.mark.parametrize("version", [FORMAT_VERSION + 1, 0, "1", None])
+@pytest.mark.parametrize("version", [FORMAT_VERSION + 1, FORMAT_VERSION - 1, 0, "2", None])
 def test_unknown_format_version(built: tuple[Settings, dict], version: object) -> None:
     settings, _ = built
     rewrite_manifest(settings.index, lambda m: m.__setitem__("format_version", version))
@@ -274,9 +277,10 @@ def test_unknown_format_version(built: tuple[Settings, dict], version: object) -
 
 def test_unknown_format_version_stops_ensure_index(built: tuple[Settings, dict]) -> None:
     settings, _ = built
-    rewrite_manifest(settings.index, lambda m: m.__setitem__("format_version", 99))
-    with pytest.raises(IndexCorruptError, match="format version 99"):
-        ensure_index(settings, FakeEmbedder())
+    for version in (99, 1):  # 1: an index whose BM25 was rebuilt at every load
+        rewrite_manifest(settings.index, lambda m, v=version: m.__setitem__("format_version", v))
+        with pytest.raises(IndexCorruptError, match=f"format version {version}"):
+            ensure_index(settings, FakeEmbedder())
 
 
 def test_missing_chunk_row(built: tuple[Settings, dict]) -> None:
