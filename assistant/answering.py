@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .chunking import Sentence
-from .retrieval import _WORD, Passage, Retriever, _rarity, term_weights, tokenize
+from .retrieval import WORD, Passage, Retriever, rarity, term_weights, tokenize
 from .sources import Document, date_label
 
 ABSTAIN_TEXT = "The sources do not answer this question."
@@ -202,10 +202,10 @@ def has_new_name(sentence: str, question: str) -> bool:
     >>> has_new_name("Mr. Klingner said so.", "What did Klingner say?")
     False
     """
-    asked = {w.lower() for w in _WORD.findall(question)}
+    asked = {w.lower() for w in WORD.findall(question)}
     for match in _CAPITALISED.finditer(sentence):
         words = [w for w in re.split(r"[ -]", match.group(0)) if w.lower() not in asked]
-        if any(_rarity(w.lower()) >= NAME_RARITY for w in words):
+        if any(rarity(w.lower()) >= NAME_RARITY for w in words):
             return True
     return False
 

@@ -38,7 +38,7 @@ _STOP_TEXT = """
     will with within without would yet you your
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
+WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 # "US" would otherwise fall to the stop word "us".
 _USA = re.compile(r"\bU\.\s?S\.(?=[\s,;:)'\"]|$)|\bUS\b|\bU\.S\b")
 # Words that name the same thing in this domain: a capital for its government, and the
@@ -84,7 +84,7 @@ def tokenize(text: str, synonyms: bool = True) -> list[str]:
     >>> tokenize("the U.S. and the US", synonyms=False)
     ['usa', 'usa']
     """
-    words = (w.lower() for w in _WORD.findall(_USA.sub("USA", text)))
+    words = (w.lower() for w in WORD.findall(_USA.sub("USA", text)))
     words = (re.sub(r"['\u2019]s$", "", w) for w in words)
     stems = [_stem(w) for w in words if w and w not in STOPWORDS]
     if not synonyms:
@@ -93,7 +93,7 @@ def tokenize(text: str, synonyms: bool = True) -> list[str]:
     return [t for stem in stems for t in table.get(stem, (stem,))]
 
 
-def _rarity(word: str) -> float:
+def rarity(word: str) -> float:
     """How informative a word is in general English: 7 minus its Zipf frequency, in 0.5..5.
 
     A word the question shares with a sentence matters more when it is rare ("Tomita")
@@ -113,9 +113,9 @@ def term_weights(text: str) -> dict[str, float]:
     True
     """
     weights: dict[str, float] = {}
-    for word in _WORD.findall(_USA.sub("USA", text)):
+    for word in WORD.findall(_USA.sub("USA", text)):
         for term in tokenize(word):
-            weights[term] = max(weights.get(term, 0.0), _rarity(word.lower()))
+            weights[term] = max(weights.get(term, 0.0), rarity(word.lower()))
     return weights
 
 
