@@ -61,8 +61,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                           r"[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,3}\s*\??\s*$"),
      re.compile(rf"\b({_ROLES})s?\b", re.I)),
     # "Who wrote it?" and "Which minister ...?" ask for a name; a role word alone is not one.
-    ("name", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) (\w+ ){{0,3}}({_ROLES})\b",
-                        re.I), re.compile(r"(?!)")),
+    ("name", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) (\w+ ){{0,3}}({_ROLES})\b|"
+                        r"\bwhat (is|was|are|were) (the |its |their )?((full|official|formal|"
+                        r"exact) )*names?\b", re.I), re.compile(r"(?!)")),
 )
 # A capitalised run of words: a name when one of its words is rare in general English
 # ("Kathryn Botto", "Abe"), not when all are common ("General Security", "Heritage").

@@ -21,6 +21,7 @@ from assistant.answering import compose, expected_type, has_new_name, offers_typ
         ("Who wrote the analysis?", "name"),
         ("Who was South Korea's foreign minister during the dispute?", "name"),
         ("Which US Secretary of Defense urged Seoul to stay?", "name"),
+        ("What is the full official name of the 1965 agreement?", "name"),
         ("How big a role does GSOMIA play?", ""),
         ("Why did Seoul end the pact?", ""),
     ],

@@ -134,3 +134,20 @@ def test_loading_never_rebuilds_bm25(fast_settings: Settings, fake_embedder,
     assert answer.passages and answer.passages[0].bm25_score > 0
     with pytest.raises(AssertionError, match="while loading"):
         build_index(fast_settings.replace(chunk_words=40), fake_embedder)  # the patch holds
+
+
+def test_loading_does_not_tokenise_the_corpus(fast_settings: Settings, fake_embedder,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answerer reads term statistics from the stored matrix, not from re-tokenising."""
+    from assistant import retrieval
+
+    build_index(fast_settings, fake_embedder)
+
+    def no_tokenising(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the corpus was tokenised while loading")
+
+    monkeypatch.setattr(retrieval, "tokenize_chunks", no_tokenising)
+    monkeypatch.setattr(retrieval, "tokenize_windows", no_tokenising)
+    bot = Assistant(fast_settings, fake_embedder, load_index(fast_settings.index))
+    answer = bot.ask("When was the agreement signed?")
+    assert answer.passages
