@@ -30,7 +30,6 @@ from .retrieval import Retriever, build_bm25, tokenize
 from .sources import fingerprint, load_documents
 from .store import (
     IndexData,
-    choose_index_type,
     load_index,
     make_manifest,
     read_manifest,
@@ -38,6 +37,7 @@ from .store import (
     staleness,
 )
 from .store import write_index as write_index_files
+from .store_faiss import choose_index_type, set_threads
 
 log = logging.getLogger(__name__)
 CONTEXT_BLEND = 0.5  # weight of the contextualised query in a follow-up's answer vector
@@ -178,12 +178,7 @@ def _cap_threads() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")
-    try:
-        import faiss
-
-        faiss.omp_set_num_threads(1)
-    except (ImportError, AttributeError):
-        pass
+    set_threads(1)
 
 
 class Assistant:

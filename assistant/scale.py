@@ -159,55 +159,62 @@ def one_size(n: int, n_queries: int = 200, m: int = 32, ef_construction: int = 6
              seed: int = 0, bm25: bool = True, data: str = "uniform",
              progress: Callable[[str], None] = print) -> dict[str, Any]:
     """All figures for one corpus size."""
-    import faiss
-
-    from .store import build_flat_index, build_hnsw_index
-
     vectors = unit_vectors(n, seed, data=data)
     queries = unit_vectors(n_queries, seed + 1, data=data)
     out: dict[str, Any] = {"n": n, "dim": DIM, "data": data, "queries": n_queries}
-    faiss.omp_set_num_threads(1)
-    before = rss_mib()
-    t0 = time.perf_counter()
-    flat = build_flat_index(vectors)
-    out["flat"] = {"build_s": round(time.perf_counter() - t0, 2),
-                   "rss_mib": round(rss_mib() - before, 1)}
-    lat = _latencies(flat, queries)
-    out["flat"]["search_ms_median"] = round(statistics.median(lat), 3)
-    faiss.omp_set_num_threads(2)
-    _, truth = flat.search(queries, 10)
-    del flat
-    gc.collect()
+    out["flat"], truth = _flat_figures(vectors, queries)
     progress(f"n={n}: exact search {out['flat']['search_ms_median']} ms; building HNSW...")
-    before = rss_mib()
-    t0 = time.perf_counter()
-    hnsw = build_hnsw_index(vectors, m=m, ef_construction=ef_construction)
-    build = time.perf_counter() - t0
-    used = rss_mib() - before
-    out["hnsw"] = {"m": m, "ef_construction": ef_construction, "build_s": round(build, 2),
-                   "rss_mib": round(used, 1),
-                   "rss_mib_per_million": round(used / n * 1e6, 1),
-                   "serialized_mib": round(faiss.serialize_index(hnsw).nbytes / 2**20, 1),
-                   "serialized_mib_per_million": round(
-                       faiss.serialize_index(hnsw).nbytes / 2**20 / n * 1e6, 1),
-                   "ladder": []}
-    faiss.omp_set_num_threads(1)
-    for ef in EF_LADDER:
-        hnsw.hnsw.efSearch = ef
-        _, found = hnsw.search(queries, 10)
-        lat = _latencies(hnsw, queries)
-        out["hnsw"]["ladder"].append({"ef_search": ef, "recall@10": round(recall_at(found,
-                                                                                    truth), 4),
-                                      "search_ms_median": round(statistics.median(lat), 3)})
-        progress(f"n={n}: HNSW efSearch={ef}: {json.dumps(out['hnsw']['ladder'][-1])}")
-        if out["hnsw"]["ladder"][-1]["recall@10"] >= 0.995:
-            break
-    ok = [r for r in out["hnsw"]["ladder"] if r["recall@10"] >= RECALL_TARGET]
-    out["hnsw"]["chosen"] = ok[0] if ok else None
-    del hnsw, vectors
+    out["hnsw"] = _hnsw_figures(vectors, queries, truth, m, ef_construction,
+                                lambda msg: progress(f"n={n}: {msg}"))
+    del vectors
     gc.collect()
     if bm25:
         out["bm25"] = bm25_figures(n, min(n_queries, 100), seed + 2)
+    return out
+
+
+def _flat_figures(vectors: np.ndarray, queries: np.ndarray) -> tuple[dict[str, Any], Any]:
+    """Exact search: build time, memory, latency; and the true top 10 of each query."""
+    from .store_faiss import build_flat_index, set_threads
+
+    set_threads(1)
+    before, t0 = rss_mib(), time.perf_counter()
+    flat = build_flat_index(vectors)
+    figures = {"build_s": round(time.perf_counter() - t0, 2),
+               "rss_mib": round(rss_mib() - before, 1),
+               "search_ms_median": round(statistics.median(_latencies(flat, queries)), 3)}
+    set_threads(2)
+    _, truth = flat.search(queries, 10)
+    return figures, truth
+
+
+def _hnsw_figures(vectors: np.ndarray, queries: np.ndarray, truth: Any, m: int,
+                  ef_construction: int, progress: Callable[[str], None]) -> dict[str, Any]:
+    """HNSW: build time and memory, then recall and latency up the efSearch ladder."""
+    from .store_faiss import build_hnsw_index, index_bytes, set_threads
+
+    n = len(vectors)
+    before, t0 = rss_mib(), time.perf_counter()
+    hnsw = build_hnsw_index(vectors, m=m, ef_construction=ef_construction)
+    build, used = time.perf_counter() - t0, rss_mib() - before
+    size = len(index_bytes(hnsw)) / 2**20
+    out: dict[str, Any] = {
+        "m": m, "ef_construction": ef_construction, "build_s": round(build, 2),
+        "rss_mib": round(used, 1), "rss_mib_per_million": round(used / n * 1e6, 1),
+        "serialized_mib": round(size, 1),
+        "serialized_mib_per_million": round(size / n * 1e6, 1), "ladder": []}
+    set_threads(1)
+    for ef in EF_LADDER:
+        hnsw.hnsw.efSearch = ef
+        _, found = hnsw.search(queries, 10)
+        step = {"ef_search": ef, "recall@10": round(recall_at(found, truth), 4),
+                "search_ms_median": round(statistics.median(_latencies(hnsw, queries)), 3)}
+        out["ladder"].append(step)
+        progress(f"HNSW efSearch={ef}: {json.dumps(step)}")
+        if step["recall@10"] >= 0.995:
+            break
+    ok = [r for r in out["ladder"] if r["recall@10"] >= RECALL_TARGET]
+    out["chosen"] = ok[0] if ok else None
     return out
 
 

@@ -41,6 +41,7 @@ from .chunking import Chunk, Sentence
 from .errors import IndexCorruptError
 from .sources import Document
 from .store_arrays import MalformedFile, TermMatrix, matrix_files, parse_matrix
+from .store_faiss import build_vector_index, index_bytes, index_from_bytes
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +66,6 @@ class IndexData:
     sentence_index: Any = None
 
 
-def _faiss() -> Any:
-    import faiss
-
-    return faiss
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -78,48 +73,6 @@ def _sha256(data: bytes) -> str:
 def _jsonl(records: Iterable[Any]) -> bytes:
     lines = (json.dumps(asdict(r), ensure_ascii=False, sort_keys=True) for r in records)
     return "".join(line + "\n" for line in lines).encode("utf-8")
-
-
-def build_flat_index(vectors: np.ndarray) -> Any:
-    """An exact inner-product FAISS index over normalised vectors."""
-    faiss = _faiss()
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
-
-
-INDEX_TYPES = ("auto", "flat-ip", "hnsw-ip")
-
-
-def choose_index_type(n: int, index_type: str = "auto", threshold: int = 50_000) -> str:
-    """``flat-ip`` (exact) below ``threshold`` vectors, ``hnsw-ip`` (approximate) above.
-
-    >>> choose_index_type(20), choose_index_type(200_000), choose_index_type(5, "hnsw-ip")
-    ('flat-ip', 'hnsw-ip', 'hnsw-ip')
-    """
-    if index_type not in INDEX_TYPES:
-        raise ValueError(f"unknown index type {index_type!r}; use one of {INDEX_TYPES}")
-    if index_type != "auto":
-        return index_type
-    return "flat-ip" if n < threshold else "hnsw-ip"
-
-
-def build_hnsw_index(vectors: np.ndarray, m: int = 32, ef_construction: int = 64,
-                     ef_search: int = 256) -> Any:
-    """An HNSW graph over normalised vectors, scored by inner product (cosine)."""
-    faiss = _faiss()
-    index = faiss.IndexHNSWFlat(vectors.shape[1], m, faiss.METRIC_INNER_PRODUCT)
-    index.hnsw.efConstruction = ef_construction
-    index.hnsw.efSearch = ef_search  # serialised with the index
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
-
-
-def build_vector_index(vectors: np.ndarray, index_type: str = "flat-ip", **hnsw: int) -> Any:
-    """The FAISS index of a resolved type (see :func:`choose_index_type`)."""
-    if index_type == "hnsw-ip":
-        return build_hnsw_index(vectors, **hnsw)
-    return build_flat_index(vectors)
 
 
 def serialize(
@@ -138,12 +91,11 @@ def serialize(
     """
     npy = io.BytesIO()
     np.save(npy, np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
-    faiss = _faiss()
     chunk_index = build_vector_index(chunk_vectors, index_type, **hnsw)
     sentence_index = build_vector_index(sentence_vectors, index_type, **hnsw)
     return {
-        "chunks.faiss": faiss.serialize_index(chunk_index).tobytes(),
-        "sentences.faiss": faiss.serialize_index(sentence_index).tobytes(),
+        "chunks.faiss": index_bytes(chunk_index),
+        "sentences.faiss": index_bytes(sentence_index),
         "sentences.npy": npy.getvalue(),
         "documents.jsonl": _jsonl(documents),
         "chunks.jsonl": _jsonl(chunks),
@@ -346,7 +298,7 @@ def read_matrix(index_dir: Path, manifest: Mapping[str, Any], name: str,
 
 def _read_faiss(index_dir: Path, manifest: Mapping[str, Any], name: str) -> Any:
     raw = read_verified(index_dir, manifest, name)
-    return _faiss().deserialize_index(np.frombuffer(raw, dtype=np.uint8))
+    return index_from_bytes(raw)
 
 
 def _check_counts(

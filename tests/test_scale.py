@@ -11,7 +11,8 @@ from assistant.errors import ConfigError, UsageError
 from assistant.pipeline import build_index
 from assistant.retrieval import Retriever
 from assistant.scale import one_size, parse_sizes, print_scale, recall_at, unit_vectors
-from assistant.store import choose_index_type, load_index
+from assistant.store import load_index
+from assistant.store_faiss import choose_index_type
 
 
 def test_parse_sizes() -> None:
