@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .chunking import Sentence
-from .retrieval import WORD, Passage, Retriever, rarity, term_weights, tokenize
+from .retrieval import Passage, Retriever, rarity, term_weights, tokenize
 from .sources import Document, date_label
 
 ABSTAIN_TEXT = "The sources do not answer this question."
@@ -35,9 +35,12 @@ _MONTH = (r"January|February|March|April|May|June|July|August|September|October|
 # Titles a sentence names when it names the holder ("Defence Minister Jeong"), and
 # generic roles it often does not ("an official" may be "Chief Cabinet Secretary Suga").
 _TITLES = (r"minister|president|spokes(?:man|woman|person)|director|secretary|professor|"
-           r"ambassador|chancellor|governor|mayor|general")
-_ROLES = rf"{_TITLES}|official|analyst|fellow|expert|researcher|chief|head|leader"
+           r"ambassador|chancellor|governor|mayor")
+_ROLES = rf"{_TITLES}|official|analyst|expert|researcher|leader"
 _TITLE = re.compile(rf"\b({_TITLES})s?\b", re.I)
+# "Which official said ...?" names a role; "What did the official say?" does not ask for one.
+_NOT_MODIFIER = (r"(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|"
+                 r"should|might|the|a|an|of)\b)")
 # What kind of answer a question asks for, and how to spot one in a sentence. A number
 # word followed by a comma is a list marker ("one, more flexibility; two, ..."), not a count.
 _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
@@ -57,17 +60,19 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(rf"\b(1[89]|20)\d\d\b|\b({_MONTH})\b|\b(year|month|week|decade)s?\b|"
                 r"\bago\b|\bhours before\b", re.I)),
     # "Who is Kathryn Botto?" asks what someone is: a role or another name will do.
-    ("person", re.compile(r"^\s*(?i:who (is|was|are|were)) (?:(?:Mr|Ms|Mrs|Dr|Col|Gen)\.? )?"
-                          r"[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,3}\s*\??\s*$"),
-     re.compile(rf"\b({_ROLES})s?\b", re.I)),
+    ("person", re.compile(r"^\s*who (is|was|are|were) (?:(?:Mr|Ms|Mrs|Dr|Col|Gen)\.? )?"
+                          r"(?P<who>[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*){0,3})"
+                          r"\s*\??\s*$", re.I),
+     re.compile(rf"\b({_ROLES}|fellow|chief|head)s?\b", re.I)),
     # "Who wrote it?" and "Which minister ...?" ask for a name; a role word alone is not one.
-    ("name", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) (\w+ ){{0,3}}({_ROLES})\b|"
+    ("name", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) {_NOT_MODIFIER}"
+                        rf"([\w-]+ ){{0,3}}?({_ROLES})s?\b|"
                         r"\bwhat (is|was|are|were) (the |its |their )?((full|official|formal|"
                         r"exact) )*names?\b", re.I), re.compile(r"(?!)")),
 )
-# A capitalised run of words: a name when one of its words is rare in general English
+# A run of capitalised words is a name when one of its words is rare in general English
 # ("Kathryn Botto", "Abe"), not when all are common ("General Security", "Heritage").
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z-]+)*\b")
+_NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 NAME_RARITY = 3.2  # 7 - Zipf frequency: "Maxwell" (3.77) and rarer count as names
 # A name or number in a question (any capitalised word but the first, or digits).
 _NAMED = re.compile(r"(?<=\s)[A-Z][\w-]*|\b\d+\b")
@@ -89,13 +94,13 @@ class Policy:
     extra_margin: float = 0.06
     max_sentences: int = 3
     # Abstention: a logistic score over evidence signals; abstain below ``threshold``.
-    bias: float = -1.856
-    w_abs_cosine: float = 1.356
-    w_abs_coverage: float = -0.273
-    w_abs_unknown: float = -3.95
-    w_abs_agree: float = -0.326
-    w_abs_typed: float = 5.446
-    w_abs_unknown_name: float = -4.996
+    bias: float = -0.82
+    w_abs_cosine: float = 1.117
+    w_abs_coverage: float = -0.834
+    w_abs_unknown: float = -4.344
+    w_abs_agree: float = -0.271
+    w_abs_typed: float = 4.899
+    w_abs_unknown_name: float = -4.949
     threshold: float = 0.7
 
 
@@ -161,12 +166,18 @@ class Scored:
 
 
 def expected_type(question: str) -> str:
-    """The kind of answer a question wants: "number", "time", "person" or "".
+    """The kind of answer a question wants: "number", "duration", "time", "person" (what
+    someone is), "name" (who did something) or "".
 
     >>> expected_type("How many countries?"), expected_type("When was it signed?")
     ('number', 'time')
     """
-    return next((name for name, asks, _ in _TYPES if asks.search(question)), "")
+    for name, asks, _ in _TYPES:
+        match = asks.search(question)
+        if match and (name != "person" or all(_capitalised(w) for w in
+                                               match.group("who").split())):
+            return name
+    return ""
 
 
 def offers_type(sentence: str, kind: str, question: str) -> bool:
@@ -202,13 +213,49 @@ def has_new_name(sentence: str, question: str) -> bool:
     True
     >>> has_new_name("Mr. Klingner said so.", "What did Klingner say?")
     False
+    >>> has_new_name("Reauthorization was in doubt.", "Who decided?")  # opens the sentence
+    False
     """
-    asked = {w.lower() for w in WORD.findall(question)}
-    for match in _CAPITALISED.finditer(sentence):
-        words = [w for w in re.split(r"[ -]", match.group(0)) if w.lower() not in asked]
-        if any(rarity(w.lower()) >= NAME_RARITY for w in words):
+    asked = {part for word in _NAME_WORD.findall(question) for part in _name_parts(word)}
+    for run in _capitalised_runs(sentence):
+        parts = [part for word in run for part in _name_parts(word) if part not in asked]
+        if any(rarity(part) >= NAME_RARITY for part in parts):
             return True
     return False
+
+
+def _capitalised(word: str) -> bool:
+    """Capitalised, not an acronym: "Botto", "Ōno", but not "TISA" or "it"."""
+    return word[0].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def _name_parts(word: str) -> list[str]:
+    """Lower-cased pieces of a word, possessive dropped: "Kyeong-doo's" -> kyeong, doo."""
+    word = re.sub(r"['\u2019]s$", "", word.lower())
+    return [part for part in re.split(r"[-'\u2019]", word) if part]
+
+
+def _capitalised_runs(sentence: str) -> list[list[str]]:
+    """Runs of adjacent capitalised words. A lone capital opening the sentence is only
+    its first word ("Reauthorization was ..."), so such a run needs a second word."""
+    runs: list[list[str]] = []
+    starts: list[int] = []
+    end = -1
+    for match in _NAME_WORD.finditer(sentence):
+        word = match.group(0)
+        if not _capitalised(word):
+            end = -1
+            continue
+        if runs and match.start() == end + 1 and sentence[end] == " ":
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+            starts.append(match.start())
+        end = match.end()
+    first = _NAME_WORD.search(sentence)
+    if runs and first and starts[0] == first.start() and len(runs[0]) == 1:
+        runs.pop(0)
+    return runs
 
 
 def focus_weights(question: str, query: str,
@@ -353,7 +400,7 @@ def answer_from(answerer: Answerer, question: str, query: str, qvec: np.ndarray,
                 passages: Sequence[Passage]) -> tuple[str, tuple[Citation, ...], bool, float]:
     """(text, citations, abstained, confidence); ``query`` is the question in context."""
     ranked = answerer.candidates(qvec, query, passages, question) if passages else []
-    if not ranked:
+    if not ranked or not term_weights(query):  # "???", "the of and": nothing to look for
         return ABSTAIN_TEXT, (), True, 0.0
     confidence = answerer.confidence(answerer.features(ranked[0], query, passages))
     if confidence < answerer.policy.threshold:

@@ -23,6 +23,11 @@ from assistant.answering import compose, expected_type, has_new_name, offers_typ
         ("Which US Secretary of Defense urged Seoul to stay?", "name"),
         ("What is the full official name of the 1965 agreement?", "name"),
         ("How big a role does GSOMIA play?", ""),
+        ("What did the Japanese official say?", ""),
+        ("What was the general reaction in Tokyo?", ""),
+        ("What chief concern did Seoul raise?", ""),
+        ("Which Japanese official said so?", "name"),
+        ("Who is Tarō Kōno?", "person"),
         ("Why did Seoul end the pact?", ""),
     ],
 )
@@ -71,3 +76,20 @@ def test_compose_numbers_markers_in_order_and_dates_sources() -> None:
     assert compose([("Later.", "2020-08"), ("Earlier.", "2019-11")]) == (
         "In November 2019: Earlier. [1] By August 2020: Later. [2]")
     assert compose([("Undated.", ""), ("Dated.", "2019-11")]) == "Dated. [1] Undated. [2]"
+
+
+def test_names_are_compared_without_possessives_and_beyond_ascii() -> None:
+    assert not has_new_name("Abe\u2019s government blamed Seoul.",
+                            "Whom did Abe\u2019s government blame?")
+    assert not has_new_name("Klingner's paper was cited.", "Who cited Klingner's paper?")
+    assert has_new_name("It was Tar\u014d K\u014dno.", "Who was it?")
+
+
+def test_a_lone_capital_opening_a_sentence_is_not_a_name() -> None:
+    assert not has_new_name("Reauthorization was in doubt.", "Who decided?")
+    assert has_new_name("Kathryn Botto decided.", "Who decided?")
+
+
+def test_the_agreement_s_own_name_asks_for_no_title() -> None:
+    question = "Who said Seoul would leave the General Security of Military Information Agreement?"
+    assert offers_type("Deputy Director Kim You-geun said so.", "name", question)

@@ -73,6 +73,12 @@ def test_sources_of_different_dates_are_ordered_and_dated(bot: Assistant) -> Non
         assert answer.text.startswith("In November 2019:") and "By August 2020:" in answer.text
 
 
+@pytest.mark.parametrize("question", ["???", "the of and", "Who?"])
+def test_a_question_with_nothing_to_look_for_abstains(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.abstained and not answer.citations
+
+
 def test_follow_up_is_answered_in_context(bot: Assistant) -> None:
     answer = bot.ask("When did it expire?", history=["What is GSOMIA?"])
     assert "GSOMIA" in answer.retrieval_query
