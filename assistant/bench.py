@@ -175,9 +175,7 @@ def warm_ask(bot: Any, questions: Sequence[str], repeats: int) -> dict[str, Any]
 
 def ratio_to_torch(bot: Any, questions: Sequence[str]) -> dict[str, Any]:
     """Warm ask vs one plain sentence-transformers (PyTorch) encode, interleaved."""
-    from sentence_transformers import SentenceTransformer
-
-    model = SentenceTransformer(bot.embedder.model_path, device="cpu")
+    model = bot.embedder.model  # the plain sentence-transformers model, loaded on demand
     plain, asks = [], []
     for q in [*questions[:3], *questions]:
         t0 = time.perf_counter()

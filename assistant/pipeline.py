@@ -26,7 +26,7 @@ from .cleaning import normalize_characters
 from .config import MAX_QUESTION_CHARS, Settings
 from .embedding import Embedder
 from .errors import QuestionError
-from .retrieval import Retriever, build_bm25, tokenize
+from .retrieval import Retriever, build_bm25, tokenize, tokenizer_fingerprint
 from .sources import fingerprint, load_documents
 from .store import (
     IndexData,
@@ -118,6 +118,7 @@ def index_info(settings: Settings, embedder: Embedder) -> dict[str, Any]:
         "chunking": {"target_words": settings.chunk_words,
                      "overlap_sentences": settings.overlap_sentences},
         "sources": fingerprint(settings.sources),
+        "tokenizer": tokenizer_fingerprint(),
     }
 
 

@@ -9,6 +9,8 @@ rankings, so neither retriever's score scale matters:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 import time
@@ -21,7 +23,7 @@ import numpy as np
 
 from .chunking import Chunk, Sentence, with_header
 from .config import MODES
-from .errors import UsageError
+from .errors import SourceError, UsageError
 from .sources import Document
 from .store import IndexData
 from .store_arrays import TermMatrix
@@ -150,6 +152,19 @@ def rrf(rankings: Sequence[Sequence[int]], rrf_k: int = 60) -> list[tuple[int, f
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+TOKENIZER_VERSION = 1  # bump when tokenize() changes in a way the patterns below miss
+
+
+def tokenizer_fingerprint() -> str:
+    """A digest of everything the stored BM25 terms depend on; when it changes, the index
+    is stale and rebuilt (queries would otherwise be tokenised unlike the stored terms)."""
+    from importlib.metadata import version
+
+    parts = [str(TOKENIZER_VERSION), _STOP_TEXT, json.dumps(SYNONYMS, sort_keys=True),
+             WORD.pattern, _USA.pattern, version("bm25s"), version("PyStemmer")]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 def bm25s_module() -> Any:
     """bm25s, imported on first use, with its logger quieted."""
     import bm25s
@@ -184,6 +199,10 @@ def bm25_matrix(token_lists: Sequence[Sequence[str]]) -> TermMatrix:
     the same.
     """
     vocab = sorted({t for tokens in token_lists for t in tokens})
+    if not vocab:
+        raise SourceError("The sources hold no words to search: every sentence is empty or "
+                          "made only of stop words.",
+                          fix="Add documents with text to the sources folder.")
     ids = {t: i for i, t in enumerate(vocab)}
     model = bm25s_module().BM25()
     model.index(([[ids[t] for t in tokens] for tokens in token_lists], ids),

@@ -93,10 +93,12 @@ def parse_matrix(name: str, read: Callable[[str], bytes], rows: int) -> TermMatr
 
 
 def _array(file: str, read: Callable[[str], bytes], dtype: type) -> np.ndarray:
+    raw = read(file)
     try:
-        array = np.load(io.BytesIO(read(file)), allow_pickle=False)
-    except (ValueError, EOFError, OSError) as exc:
-        raise MalformedFile(file, str(exc)) from None
+        _check_size(raw)
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
+    except (ValueError, EOFError, OSError, MemoryError) as exc:
+        raise MalformedFile(file, str(exc) or type(exc).__name__) from None
     if not isinstance(array, np.ndarray):  # an .npz archive
         raise MalformedFile(file, "not a single array")
     if array.dtype != np.dtype(dtype) or array.ndim != 1:
@@ -105,11 +107,31 @@ def _array(file: str, read: Callable[[str], bytes], dtype: type) -> np.ndarray:
     return array
 
 
+def _check_size(raw: bytes) -> None:
+    """Refuse a header whose shape does not match the bytes that follow it, before numpy
+    allocates that shape (a forged header could ask for terabytes)."""
+    from numpy.lib import format as npy
+
+    if raw.startswith(b"PK"):  # a zip (.npz): np.load opens it lazily, refused below
+        return
+    stream = io.BytesIO(raw)
+    version = npy.read_magic(stream)
+    read_header = npy.read_array_header_1_0 if version == (1, 0) else \
+        npy.read_array_header_2_0
+    shape, _, dtype = read_header(stream)
+    if dtype.hasobject:
+        raise ValueError("an array of objects, which only allow_pickle=True could read")
+    expected = int(np.prod(shape, dtype=np.float64) * dtype.itemsize)
+    if expected != len(raw) - stream.tell():
+        raise ValueError(f"the header promises {expected} bytes of data, the file holds "
+                         f"{len(raw) - stream.tell()}")
+
+
 def _vocab(file: str, read: Callable[[str], bytes]) -> tuple[str, ...]:
     try:
         vocab = json.loads(read(file).decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise MalformedFile(file, str(exc)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise MalformedFile(file, str(exc) or type(exc).__name__) from None
     if not isinstance(vocab, list) or not all(isinstance(t, str) for t in vocab):
         raise MalformedFile(file, "not a list of terms")
     if len(set(vocab)) != len(vocab):

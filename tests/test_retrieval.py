@@ -151,3 +151,32 @@ def test_loading_does_not_tokenise_the_corpus(fast_settings: Settings, fake_embe
     bot = Assistant(fast_settings, fake_embedder, load_index(fast_settings.index))
     answer = bot.ask("When was the agreement signed?")
     assert answer.passages
+
+
+def test_a_tokenizer_change_makes_the_stored_bm25_stale(fast_settings: Settings, fake_embedder,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored terms come from tokenize(); when its rules change, the index is rebuilt."""
+    from assistant import retrieval
+    from assistant.pipeline import ensure_index, index_info
+    from assistant.store import read_manifest, staleness
+
+    build_index(fast_settings, fake_embedder)
+    manifest = read_manifest(fast_settings.index)
+    assert staleness(manifest, index_info(fast_settings, fake_embedder)) is None
+    monkeypatch.setitem(retrieval.SYNONYMS, "pact", ("treaty",))
+    assert "tokenizer changed" in staleness(manifest, index_info(fast_settings, fake_embedder))
+    rebuilt = ensure_index(fast_settings, fake_embedder)
+    assert rebuilt["tokenizer"] == retrieval.tokenizer_fingerprint() != manifest["tokenizer"]
+
+
+def test_sources_with_no_searchable_words_are_a_clear_error(tmp_path, fake_embedder) -> None:
+    from assistant.errors import SourceError
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "empty-words.txt").write_text("The. And of it.\n", encoding="utf-8")
+    settings = Settings(sources=sources, index=tmp_path / "index")
+    with pytest.raises(SourceError, match="no words to search") as info:
+        build_index(settings, fake_embedder)
+    assert "Add documents" in info.value.fix
+    assert not settings.index.exists()

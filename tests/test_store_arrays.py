@@ -113,7 +113,17 @@ FORGED: dict[str, tuple[str, Callable[[Path], bytes], str]] = {
                        "listed twice"),
     "vocab not a list": ("chunks.bm25.vocab.json", lambda p: b'{"a": 1}', "not a list"),
     "vocab not JSON": ("chunks.bm25.vocab.json", lambda p: b"\xff[", "malformed"),
+    "vocab nested too deep": ("chunks.bm25.vocab.json", lambda p: b"[" * 100_000, "malformed"),
+    "header claims a terabyte": ("windows.bm25.data.npy", lambda p: _huge_header(), "promises"),
 }
+
+
+def _huge_header() -> bytes:
+    """A valid .npy header for 10**12 floats, followed by eight bytes."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": "<f4", "fortran_order": False, "shape": (10**12,)})
+    return buffer.getvalue() + bytes(8)
 
 
 @pytest.mark.parametrize("case", list(FORGED))
