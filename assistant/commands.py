@@ -59,9 +59,24 @@ def _register_bench(sub: Any, common: AddArgs) -> None:
                    help="instead: FAISS index types on synthetic corpora of these sizes")
     p.add_argument("--data", choices=("uniform", "lowrank"), default="uniform",
                    help="--scale vectors: uniform on the sphere (worst case) or low-rank")
+    p.add_argument("--hnsw-m", type=_positive, default=32, metavar="M",
+                   help="--scale: HNSW links per node (default 32, as the index uses)")
+    p.add_argument("--ef-construction", type=_positive, default=64, metavar="N",
+                   help="--scale: HNSW build breadth (default 64, as the index uses)")
     p.add_argument("--backends", metavar="B,B,...",
                    help="instead: compare embedding backends, e.g. torch,torch:1,onnx,onnx-int8")
     common(p)
+
+
+def _positive(text: str) -> int:
+    """A whole number above zero, for argparse (its message names the option)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
 
 
 def parse_auth(text: str, origin: str) -> list[tuple[str, str]]:
@@ -133,7 +148,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.scale:
         from .scale import parse_sizes, print_scale, run_scale
 
-        result: Any = run_scale(parse_sizes(args.scale), progress=_say, data=args.data)
+        result: Any = run_scale(parse_sizes(args.scale), progress=_say, data=args.data,
+                                m=args.hnsw_m, ef_construction=args.ef_construction)
         print_scale(result)
     elif args.backends:
         from .bench import compare_backends

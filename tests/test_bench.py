@@ -33,9 +33,14 @@ def test_stats_median_and_p95() -> None:
 def test_bench_help(tmp_path: Path) -> None:
     proc = run(["bench", "--help"], tmp_path)
     assert proc.returncode == 0, proc.stderr
-    for flag in ("--json", "--quick", "--scale", "--backends"):
+    for flag in ("--json", "--quick", "--scale", "--backends", "--hnsw-m", "--ef-construction"):
         assert flag in proc.stdout
     assert "bench" in run(["--help"], tmp_path).stdout
+
+
+def test_bench_bad_hnsw_setting_is_a_usage_error(tmp_path: Path) -> None:
+    proc = run(["bench", "--scale", "1000", "--hnsw-m", "0"], tmp_path)
+    assert proc.returncode == 2 and "--hnsw-m" in proc.stderr and "at least 1" in proc.stderr
 
 
 def test_bench_bad_scale_is_a_usage_error(tmp_path: Path) -> None:

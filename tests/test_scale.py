@@ -73,7 +73,8 @@ def test_index_type_recorded_and_searchable(fast_settings: Settings, threshold: 
 
 
 def test_scale_small_corpus(capsys: pytest.CaptureFixture[str]) -> None:
-    row = one_size(3000, n_queries=40, progress=lambda _m: None)
+    row = one_size(3000, n_queries=40, m=16, ef_construction=32, progress=lambda _m: None)
+    assert (row["hnsw"]["m"], row["hnsw"]["ef_construction"]) == (16, 32)
     assert row["flat"]["search_ms_median"] > 0
     ladder = row["hnsw"]["ladder"]
     assert ladder and all(0 <= r["recall@10"] <= 1 for r in ladder)
