@@ -120,7 +120,7 @@ def _check_size(raw: bytes) -> None:
         npy.read_array_header_2_0
     shape, _, dtype = read_header(stream)
     if dtype.hasobject:
-        raise ValueError("an array of objects, which only allow_pickle=True could read")
+        raise ValueError("an array of Python objects, which only unpickling could read")
     expected = int(np.prod(shape, dtype=np.float64) * dtype.itemsize)
     if expected != len(raw) - stream.tell():
         raise ValueError(f"the header promises {expected} bytes of data, the file holds "

@@ -104,7 +104,7 @@ FORGED: dict[str, tuple[str, Callable[[Path], bytes], str]] = {
                      "finite"),
     "pickled objects": ("chunks.bm25.data.npy",
                         lambda p: _npy(np.array([{"x": 1}], dtype=object), allow_pickle=True),
-                        "allow_pickle"),
+                        "unpickling"),
     "not an array": ("windows.bm25.indptr.npy", lambda p: b"not numpy", "malformed"),
     "an archive": ("chunks.bm25.indices.npy", lambda p: _npz(np.load(p, allow_pickle=False)),
                    "not a single array"),
