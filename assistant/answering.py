@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from .answer_types import expected_type, offers_type
 from .chunking import Sentence
-from .retrieval import Passage, Retriever, rarity, term_weights, tokenize
+from .retrieval import Passage, Retriever, term_weights, tokenize
 from .sources import Document, date_label
 
 ABSTAIN_TEXT = "The sources do not answer this question."
@@ -30,50 +31,6 @@ RARE_WORD = 4.0  # rarity (7 - Zipf frequency) of a name or term of art, e.g. "T
 CONTEXT_WEIGHT = 0.25  # other words of an earlier turn, in a follow-up
 COMMON_SHARE = 0.3  # a term in more than this share of chunks tells passages apart poorly
 
-_MONTH = (r"January|February|March|April|May|June|July|August|September|October|November|"
-          r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
-# Titles a sentence names when it names the holder ("Defence Minister Jeong"), and
-# generic roles it often does not ("an official" may be "Chief Cabinet Secretary Suga").
-_TITLES = (r"minister|president|spokes(?:man|woman|person)|director|secretary|professor|"
-           r"ambassador|chancellor|governor|mayor")
-_ROLES = rf"{_TITLES}|official|analyst|expert|researcher|leader"
-_TITLE = re.compile(rf"\b({_TITLES})s?\b", re.I)
-# "Which official said ...?" names a role; "What did the official say?" does not ask for one.
-_NOT_MODIFIER = (r"(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|"
-                 r"should|might|the|a|an|of)\b)")
-# What kind of answer a question asks for, and how to spot one in a sentence. A number
-# word followed by a comma is a list marker ("one, more flexibility; two, ..."), not a count.
-_TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("number", re.compile(r"\bhow (many|much|often)\b|\bwhat (percentage|share|"
-                          r"number)\b|\bwhat (is|was|were|are) the (value|cost|price|amount|"
-                          r"size|total|number)\b", re.I),
-     re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d[\d,.]*\b|\b(two|three|four|five|six|seven|"
-                r"eight|nine|ten|dozen|hundred|thousand|million|billion|several)\b(?!\s*[,:;)])",
-                re.I)),
-    # "How long ...?" is answered by a count or a span of time ("another year").
-    ("duration", re.compile(r"\bhow long\b|\bfor how many (years|months|weeks|days)\b", re.I),
-     re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d[\d,.]*\b|\b(a|an|one|two|three|four|five|six|"
-                r"seven|eight|nine|ten|another|several|many|few)[ -](year|month|week|day|decade|"
-                r"hour)s?\b|\b(years|months|weeks|decades)\b", re.I)),
-    ("time", re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)\b|\bsince when\b"
-                        r"|\bon what date\b", re.I),
-     re.compile(rf"\b(1[89]|20)\d\d\b|\b({_MONTH})\b|\b(year|month|week|decade)s?\b|"
-                r"\bago\b|\bhours before\b", re.I)),
-    # "Who is Kathryn Botto?" asks what someone is: a role or another name will do.
-    ("person", re.compile(r"^\s*who (is|was|are|were) (?:(?:Mr|Ms|Mrs|Dr|Col|Gen)\.? )?"
-                          r"(?P<who>[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*){0,3})"
-                          r"\s*\??\s*$", re.I),
-     re.compile(rf"\b({_ROLES}|fellow|chief|head)s?\b", re.I)),
-    # "Who wrote it?" and "Which minister ...?" ask for a name; a role word alone is not one.
-    ("name", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) {_NOT_MODIFIER}"
-                        rf"([\w-]+ ){{0,3}}?({_ROLES})s?\b|"
-                        r"\bwhat (is|was|are|were) (the |its |their )?((full|official|formal|"
-                        r"exact) )*names?\b", re.I), re.compile(r"(?!)")),
-)
-# A run of capitalised words is a name when one of its words is rare in general English
-# ("Kathryn Botto", "Abe"), not when all are common ("General Security", "Heritage").
-_NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
-NAME_RARITY = 3.2  # 7 - Zipf frequency: "Maxwell" (3.77) and rarer count as names
 # A name or number in a question (any capitalised word but the first, or digits).
 _NAMED = re.compile(r"(?<=\s)[A-Z][\w-]*|\b\d+\b")
 
@@ -163,99 +120,6 @@ class Scored:
     coverage: float
     typed: bool
     score: float
-
-
-def expected_type(question: str) -> str:
-    """The kind of answer a question wants: "number", "duration", "time", "person" (what
-    someone is), "name" (who did something) or "".
-
-    >>> expected_type("How many countries?"), expected_type("When was it signed?")
-    ('number', 'time')
-    """
-    for name, asks, _ in _TYPES:
-        match = asks.search(question)
-        if match and (name != "person" or all(_capitalised(w) for w in
-                                               match.group("who").split())):
-            return name
-    return ""
-
-
-def offers_type(sentence: str, kind: str, question: str) -> bool:
-    """Does the sentence hold an answer of ``kind`` that the question did not already give?
-
-    >>> offers_type("It was signed in 2016.", "time", "When was it signed?")
-    True
-    >>> offers_type("It was signed.", "time", "When was it signed in 2016?")
-    False
-    >>> offers_type("Kathryn Botto wrote it.", "name", "Who wrote it?")
-    True
-    >>> offers_type("The General Security Agreement.", "name", "Who signed it?")
-    False
-    >>> offers_type("A post by Nayoon Lee.", "name", "Who was the foreign minister?")
-    False
-    """
-    if not kind:
-        return True
-    if kind == "name":  # a role the question names ("foreign minister") must be there too
-        roles = {m.group(1).lower() for m in _TITLE.finditer(question)}
-        present = {m.group(1).lower() for m in _TITLE.finditer(sentence)}
-        return roles <= present and has_new_name(sentence, question)
-    pattern = next(p for name, _, p in _TYPES if name == kind)
-    asked = {m.group(0).lower() for m in pattern.finditer(question)}
-    found = any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
-    return found or (kind == "person" and has_new_name(sentence, question))
-
-
-def has_new_name(sentence: str, question: str) -> bool:
-    """Does the sentence name someone (or something) the question does not?
-
-    >>> has_new_name("It depends on Abe and Moon.", "Whose leadership is needed?")
-    True
-    >>> has_new_name("Mr. Klingner said so.", "What did Klingner say?")
-    False
-    >>> has_new_name("Reauthorization was in doubt.", "Who decided?")  # opens the sentence
-    False
-    """
-    asked = {part for word in _NAME_WORD.findall(question) for part in _name_parts(word)}
-    for run in _capitalised_runs(sentence):
-        parts = [part for word in run for part in _name_parts(word) if part not in asked]
-        if any(rarity(part) >= NAME_RARITY for part in parts):
-            return True
-    return False
-
-
-def _capitalised(word: str) -> bool:
-    """Capitalised, not an acronym: "Botto", "Ōno", but not "TISA" or "it"."""
-    return word[0].isupper() and not (len(word) > 1 and word.isupper())
-
-
-def _name_parts(word: str) -> list[str]:
-    """Lower-cased pieces of a word, possessive dropped: "Kyeong-doo's" -> kyeong, doo."""
-    word = re.sub(r"['\u2019]s$", "", word.lower())
-    return [part for part in re.split(r"[-'\u2019]", word) if part]
-
-
-def _capitalised_runs(sentence: str) -> list[list[str]]:
-    """Runs of adjacent capitalised words. A lone capital opening the sentence is only
-    its first word ("Reauthorization was ..."), so such a run needs a second word."""
-    runs: list[list[str]] = []
-    starts: list[int] = []
-    end = -1
-    for match in _NAME_WORD.finditer(sentence):
-        word = match.group(0)
-        if not _capitalised(word):
-            end = -1
-            continue
-        if runs and match.start() == end + 1 and sentence[end] == " ":
-            runs[-1].append(word)
-        else:
-            runs.append([word])
-            starts.append(match.start())
-        end = match.end()
-    first = _NAME_WORD.search(sentence)
-    if runs and first and starts[0] == first.start() and len(runs[0]) == 1:
-        runs.pop(0)
-    return runs
 
 
 def focus_weights(question: str, query: str,

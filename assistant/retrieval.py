@@ -252,15 +252,6 @@ class Retriever:
                 self.sentence_chunks[rows[sid]].append(ci)
 
     @cached_property
-    def chunk_tokens(self) -> list[list[str]]:
-        """The terms of each chunk (with its title header), tokenised on first use.
-
-        That costs what indexing did; :attr:`chunk_vocabulary` and
-        :meth:`common_chunk_terms` give its set statistics from the stored matrix instead.
-        """
-        return tokenize_chunks(self.data.documents, self.data.chunks)
-
-    @cached_property
     def chunk_vocabulary(self) -> frozenset[str]:
         """Every term of every chunk, as read from the stored chunk BM25 matrix."""
         return frozenset(self.data.chunk_bm25.vocab)

@@ -1,4 +1,4 @@
-"""Store arrays: a sparse term-score matrix as pickle-free files of the index folder.
+"""Store arrays: a sparse term-score matrix as plain .npy and JSON files of the index folder.
 
 A matrix stored under the name ``NAME`` is four files::
 

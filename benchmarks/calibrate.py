@@ -44,14 +44,18 @@ def collect(bot: Assistant, questions: list, policy: Policy) -> tuple[np.ndarray
     return np.array(rows), correct
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 4000):
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 4000,
+                 balanced: bool = False):
+    """Logistic regression on standardised features; ``balanced`` weighs the rarer class up."""
     mu, sd = x.mean(0), x.std(0) + 1e-9
     z = (x - mu) / sd
+    sample = np.where(y == 1, (1 - y.mean()) / y.mean(), 1.0) if balanced else np.ones(len(y))
+    sample /= sample.mean()
     w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(z @ w + b)))
-        w -= 0.1 * (z.T @ (p - y) / len(y) + l2 * w)
-        b -= 0.1 * float(np.mean(p - y))
+        w -= 0.1 * (z.T @ ((p - y) * sample) / len(y) + l2 * w)
+        b -= 0.1 * float(np.mean((p - y) * sample))
     return w / sd, b - float(np.sum(w * mu / sd))  # weights on the raw features
 
 

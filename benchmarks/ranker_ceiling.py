@@ -22,9 +22,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from calibrate import fit_logistic  # benchmarks/calibrate.py, beside this script
 
 from assistant import Assistant, Settings
-from assistant.answering import expected_type, offers_type
+from assistant.answer_types import expected_type, offers_type
 from assistant.evaluation import fold, load_questions
 from assistant.retrieval import term_weights, tokenize
 
@@ -81,17 +82,10 @@ def _scaled(scores: object, tokens: list[str]) -> np.ndarray:
     return values / (values.max() or 1.0) if values.size else values
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000) -> np.ndarray:
-    """Class-balanced logistic regression on standardised signals; weights then bias."""
-    mu, sd = x.mean(0), x.std(0) + 1e-9
-    z = np.column_stack([(x - mu) / sd, np.ones(len(x))])
-    sample = np.where(y == 1, (1 - y.mean()) / y.mean(), 1.0)
-    sample /= sample.mean()
-    w = np.zeros(z.shape[1])
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(z @ w)))
-        w -= 0.2 * (z.T @ ((p - y) * sample) / len(y) + l2 * np.r_[w[:-1], 0.0])
-    return np.r_[w[:-1] / sd, w[-1] - float(np.sum(w[:-1] * mu / sd))]
+def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Class-balanced logistic regression (calibrate.py's); weights then bias."""
+    weights, bias = fit_logistic(x, y, balanced=True)
+    return np.r_[weights, bias]
 
 
 def judge(items: list[tuple[np.ndarray, set[int]]], w: np.ndarray,
