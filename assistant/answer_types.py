@@ -56,6 +56,17 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                         r"\bwhat (is|was|are|were) (the |its |their )?((full|official|formal|"
                         r"exact) )*names?\b", re.I), re.compile(r"(?!)")),
 )
+# "How much ...?" may be answered by a magnitude rather than a figure ("insignificant").
+_MAGNITUDE = re.compile(r"\b(insignificant|significant|negligible|substantial|considerable|"
+                        r"minimal|little|none|enormous|vast)\b", re.I)
+# "Why ...?" is answered by a cause. These cues are loose ("after", "over" also tell time
+# and place), so a sentence holding one earns a small preference, not a verdict.
+_ASKS_REASON = re.compile(r"^\s*why\b|\bwhat (led|made|caused|prompted|drove|motivated)\b|"
+                          r"\bfor what reason\b|\bwhat (is|was|are|were) the (reason|cause|"
+                          r"motive)s?\b", re.I)
+_REASON = re.compile(r"\b(because|due to|owing to|as a result|in response|in retaliation|after|"
+                     r"amid|over|since|so that|in order to|reasons?|caused?|motivat\w*|"
+                     r"led to|triggered|prompted|context|calculation|aim(?:ed)?)\b", re.I)
 # A run of capitalised words is a name when one of its words is rare in general English
 # ("Kathryn Botto", "Abe"), not when all are common ("General Security", "Heritage").
 _NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
@@ -90,6 +101,8 @@ def offers_type(sentence: str, kind: str, question: str) -> bool:
     False
     >>> offers_type("A post by Nayoon Lee.", "name", "Who was the foreign minister?")
     False
+    >>> offers_type("Sharing has been insignificant.", "number", "How much was shared?")
+    True
     """
     if not kind:
         return True
@@ -98,9 +111,28 @@ def offers_type(sentence: str, kind: str, question: str) -> bool:
         present = {m.group(1).lower() for m in _TITLE.finditer(sentence)}
         return roles <= present and has_new_name(sentence, question)
     pattern = next(p for name, _, p in _TYPES if name == kind)
+    if _new_match(pattern, sentence, question):
+        return True
+    if kind == "number" and re.search(r"\bhow much\b", question, re.I):
+        return _new_match(_MAGNITUDE, sentence, question)
+    return kind == "person" and has_new_name(sentence, question)
+
+
+def offers_reason(sentence: str, question: str) -> bool:
+    """Does a "why" question meet a sentence that gives a cause it did not already state?
+
+    >>> offers_reason("It quit after Tokyo imposed export curbs.", "Why did Seoul quit?")
+    True
+    >>> offers_reason("It quit after Tokyo imposed export curbs.", "When did Seoul quit?")
+    False
+    """
+    return bool(_ASKS_REASON.search(question)) and _new_match(_REASON, sentence, question)
+
+
+def _new_match(pattern: re.Pattern[str], sentence: str, question: str) -> bool:
+    """Does ``pattern`` match something in the sentence that it does not match in the question?"""
     asked = {m.group(0).lower() for m in pattern.finditer(question)}
-    found = any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
-    return found or (kind == "person" and has_new_name(sentence, question))
+    return any(m.group(0).lower() not in asked for m in pattern.finditer(sentence))
 
 
 def has_new_name(sentence: str, question: str) -> bool:

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .answer_types import expected_type, offers_type
+from .answer_types import expected_type, offers_reason, offers_type
 from .chunking import Sentence
-from .retrieval import Passage, Retriever, term_weights, tokenize
+from .retrieval import WORD, Passage, Retriever, rarity, term_weights, tokenize
 from .sources import Document, date_label
 
 ABSTAIN_TEXT = "The sources do not answer this question."
@@ -33,6 +33,10 @@ COMMON_SHARE = 0.3  # a term in more than this share of chunks tells passages ap
 
 # A name or number in a question (any capitalised word but the first, or digits).
 _NAMED = re.compile(r"(?<=\s)[A-Z][\w-]*|\b\d+\b")
+# A sentence that opens with a pronoun or a quotation mark usually leaves its speaker or
+# subject to the sentence before ('"Japan feels ..." / She said that ...').
+_LEANS_BACK = re.compile(r"^\s*(?:[\"\u201c\u2018']|(?:He|She|They|It|This|That|These|Those|"
+                         r"His|Her|Their|Its)\b)")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Policy:
     w_coverage: float = 0.6
     w_rank: float = 0.05
     w_type: float = 0.1
+    w_reason: float = 0.05
     question_penalty: float = 0.15
     extra_margin: float = 0.06
     max_sentences: int = 3
@@ -175,11 +180,27 @@ class Answerer:
         self._sentence_tokens: dict[int, frozenset[str]] = {}
 
     def sentence_tokens(self, row: int) -> frozenset[str]:
-        """The terms of one sentence, tokenised when first scored (few are, per question)."""
+        """The terms of one sentence, tokenised when first scored (few are, per question).
+
+        A sentence that leans back on the one before (a pronoun or a bare quotation
+        opening it) also holds the names that sentence gives, so "What does Botto
+        suggest?" finds "She said that ..." after a sentence naming Ms. Botto.
+        """
         tokens = self._sentence_tokens.get(row)
         if tokens is None:
-            tokens = self._sentence_tokens[row] = frozenset(tokenize(self.sentences[row].text))
+            own = frozenset(tokenize(self.sentences[row].text))
+            tokens = self._sentence_tokens[row] = own | self._names_before(row)
         return tokens
+
+    def _names_before(self, row: int) -> frozenset[str]:
+        sentence = self.sentences[row]
+        before = self.sentences[row - 1] if row > 0 else None
+        if (before is None or before.doc_id != sentence.doc_id
+                or before.paragraph != sentence.paragraph or not _LEANS_BACK.match(sentence.text)):
+            return frozenset()
+        return frozenset(t for word in WORD.findall(before.text)
+                         if word[0].isupper() and rarity(word.lower()) >= RARE_WORD
+                         for t in tokenize(word))
 
     def candidates(self, qvec: np.ndarray, query: str, passages: Sequence[Passage],
                    question: str | None = None) -> list[Scored]:
@@ -206,7 +227,7 @@ class Answerer:
         coverage = sum(w for t, w in weights.items() if t in words) / total
         typed = offers_type(sentence.text, *want)
         score = (p.w_cosine * cosine + p.w_coverage * coverage + p.w_rank / passage.rank
-                 + p.w_type * typed)
+                 + p.w_type * typed + p.w_reason * offers_reason(sentence.text, want[1]))
         if sentence.text.rstrip().endswith("?"):
             score -= p.question_penalty
         return Scored(row, sentence, passage, cosine, coverage, typed, score)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import expected_type, has_new_name, offers_type
+from assistant.answer_types import expected_type, has_new_name, offers_reason, offers_type
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,19 @@ def test_a_lone_capital_opening_a_sentence_is_not_a_name() -> None:
 def test_the_agreement_s_own_name_asks_for_no_title() -> None:
     question = "Who said Seoul would leave the General Security of Military Information Agreement?"
     assert offers_type("Deputy Director Kim You-geun said so.", "name", question)
+
+
+def test_how_much_may_be_answered_by_a_magnitude() -> None:
+    question = "How much information has been shared?"
+    assert offers_type("There has been insignificant sharing so far.", "number", question)
+    assert not offers_type("Sharing goes on.", "number", question)
+    assert not offers_type("Sharing has been insignificant.", "number", "How many were shared?")
+    assert not offers_type("It was significant.", "number", "How much significant data?")
+
+
+def test_a_why_question_prefers_a_sentence_giving_a_cause() -> None:
+    assert offers_reason("Seoul quit after Tokyo imposed export curbs.", "Why did Seoul quit?")
+    assert offers_reason("It ended because trust broke down.", "What led Seoul to end it?")
+    assert not offers_reason("Seoul quit in August.", "Why did Seoul quit?")
+    assert not offers_reason("It ended after the curbs.", "Why did it end after the curbs?")
+    assert not offers_reason("It ended because trust broke down.", "When did it end?")

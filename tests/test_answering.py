@@ -1,8 +1,17 @@
-"""Answering: the pure pieces of composing a cited answer (no model needed)."""
+"""Answering: composing a cited answer and scoring sentences (fake embedder, no model)."""
 
 from __future__ import annotations
 
-from assistant.answering import compose
+from pathlib import Path
+
+import pytest
+from conftest import FakeEmbedder, write_corpus
+
+from assistant.answering import Answerer, compose
+from assistant.config import Settings
+from assistant.pipeline import build_index
+from assistant.retrieval import Retriever
+from assistant.store import load_index
 
 
 def test_compose_numbers_markers_in_order_and_dates_sources() -> None:
@@ -10,3 +19,38 @@ def test_compose_numbers_markers_in_order_and_dates_sources() -> None:
     assert compose([("Later.", "2020-08"), ("Earlier.", "2019-11")]) == (
         "In November 2019: Earlier. [1] By August 2020: Later. [2]")
     assert compose([("Undated.", ""), ("Dated.", "2019-11")]) == "Dated. [1] Undated. [2]"
+
+
+QUOTED = """Analysts weigh in
+
+Ms. Kathryn Botto spoke about the agreement at length. She said that concrete examples
+would help the public.
+
+Mr. Bruce Klingner spoke next. "Examples are hard to find." Mr. Victor Cha agreed.
+Policy experts rarely disagree. Mr. Kwon Hyuk-jun disagreed.
+
+They are rare in defence policy.
+"""
+
+
+@pytest.fixture
+def answerer(tmp_path: Path, fake_embedder: FakeEmbedder) -> Answerer:
+    settings = Settings(sources=write_corpus(tmp_path / "src", {"quoted.txt": QUOTED}),
+                        index=tmp_path / "index", chunk_words=200)
+    build_index(settings, fake_embedder)
+    return Answerer(Retriever(load_index(settings.index)))
+
+
+def _row(answerer: Answerer, opening: str) -> int:
+    return next(i for i, s in enumerate(answerer.sentences) if s.text.startswith(opening))
+
+
+def test_a_sentence_leaning_back_holds_the_names_before_it(answerer: Answerer) -> None:
+    assert "botto" in answerer.sentence_tokens(_row(answerer, "She said"))
+    assert "klingner" in answerer.sentence_tokens(_row(answerer, '"Examples'))  # a bare quote
+    assert "kwon" not in answerer.sentence_tokens(_row(answerer, "They are"))  # new paragraph
+
+
+def test_the_names_before_only_count_where_the_sentence_leans_back(answerer: Answerer) -> None:
+    assert "cha" not in answerer.sentence_tokens(_row(answerer, "Policy experts"))
+    assert "kathryn" in answerer.sentence_tokens(_row(answerer, "Ms. Kathryn"))  # its own
