@@ -31,8 +31,9 @@ RARE_WORD = 4.0  # rarity (7 - Zipf frequency) of a name or term of art, e.g. "T
 CONTEXT_WEIGHT = 0.25  # other words of an earlier turn, in a follow-up
 COMMON_SHARE = 0.3  # a term in more than this share of chunks tells passages apart poorly
 
-# A name or number in a question (any capitalised word but the first, or digits).
-_NAMED = re.compile(r"(?<=\s)[A-Z][\w-]*|\b\d+\b")
+# A name or number in a question (any capitalised word but the first, or digits). Dots
+# stay inside the match so that "U.S." reaches the tokenizer whole, as "usa".
+_NAMED = re.compile(r"(?<=\s)[A-Z][\w.-]*|\b\d+\b")
 # A sentence that opens with a pronoun or a quotation mark usually leaves its speaker or
 # subject to the sentence before ('"Japan feels ..." / She said that ...').
 _LEANS_BACK = re.compile(r"^\s*(?:[\"\u201c\u2018']|(?:He|She|They|It|This|That|These|Those|"
@@ -144,6 +145,15 @@ def focus_weights(question: str, query: str,
     return weights
 
 
+def named_terms(question: str) -> list[str]:
+    """The terms of the names and numbers a question gives (its first word aside).
+
+    >>> named_terms("Did the U.S. ask Tokyo in 2019?")
+    ['usa', 'japan', '2019']
+    """
+    return [t for m in _NAMED.finditer(question) for t in tokenize(m.group(0))]
+
+
 def compose(parts: Sequence[tuple[str, str]]) -> str:
     """Answer text from ``(sentence, date)`` pairs in order of use, with markers.
 
@@ -241,8 +251,7 @@ class Answerer:
         by_dense = sorted(passages, key=lambda q: -q.dense_score)[:3]
         by_bm25 = sorted(passages, key=lambda q: -q.bm25_score)[:3]
         agree = float(bool({q.index for q in by_dense} & {q.index for q in by_bm25[:1]}))
-        names = [t for m in _NAMED.finditer(query) for t in tokenize(m.group(0))]
-        unknown_name = float(any(t not in self.vocabulary for t in names))
+        unknown_name = float(any(t not in self.vocabulary for t in named_terms(query)))
         return {"cosine": best.cosine, "coverage": best.coverage, "unknown": unknown,
                 "agree": agree, "typed": float(best.typed), "unknown_name": unknown_name}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import FakeEmbedder, write_corpus
 
-from assistant.answering import Answerer, compose
+from assistant.answering import Answerer, compose, named_terms
 from assistant.config import Settings
 from assistant.pipeline import build_index
 from assistant.retrieval import Retriever
@@ -54,3 +54,9 @@ def test_a_sentence_leaning_back_holds_the_names_before_it(answerer: Answerer) -
 def test_the_names_before_only_count_where_the_sentence_leans_back(answerer: Answerer) -> None:
     assert "cha" not in answerer.sentence_tokens(_row(answerer, "Policy experts"))
     assert "kathryn" in answerer.sentence_tokens(_row(answerer, "Ms. Kathryn"))  # its own
+
+
+def test_named_terms_keep_dotted_acronyms_whole() -> None:
+    assert named_terms("What do policymakers tell U.S. counterparts?") == ["usa"]
+    assert named_terms("Is it Japan.") == ["japan"]
+    assert named_terms("what about 2016 and Moon Jae-in?") == ["2016", "moon", "jae"]  # "in" stops
