@@ -152,6 +152,27 @@ def rrf(rankings: Sequence[Sequence[int]], rrf_k: int = 60) -> list[tuple[int, f
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def keep_leaders(fused: list[tuple[int, float]], rankings: Sequence[Sequence[int]],
+                 k: int) -> list[tuple[int, float]]:
+    """The first ``k`` of ``fused``, with each ranking's first item among them.
+
+    On a small corpus RRF favours chunks every retriever ranks middling over one that a
+    single retriever ranks first (often the only one sharing a rare name). A leader
+    left out replaces the lowest non-leader; the fused first item always stays.
+
+    >>> keep_leaders([(0, .9), (1, .8), (2, .7), (3, .6)], [[0, 1], [3, 2]], k=2)
+    [(0, 0.9), (3, 0.6)]
+    """
+    leaders = {r[0] for r in rankings if r}
+    top = list(fused[:k])
+    for item in (p for p in fused[k:] if p[0] in leaders):
+        spare = [pos for pos in range(1, len(top)) if top[pos][0] not in leaders]
+        if not spare:
+            break
+        top[spare[-1]] = item
+    return sorted(top, key=lambda p: (-p[1], p[0]))
+
+
 TOKENIZER_VERSION = 1  # bump when tokenize() changes in a way the patterns below miss
 
 
@@ -312,7 +333,8 @@ class Retriever:
         if mode != "dense":
             rankings += [[i for i, _ in lexical], self.sentence_bm25(tokens, n)]
         t2 = time.perf_counter()
-        ranked = rrf([r for r in rankings if r], self.rrf_k)[:k]
+        rankings = [r for r in rankings if r]
+        ranked = keep_leaders(rrf(rankings, self.rrf_k), rankings, k)
         passages = self._passages(ranked, dict(dense), dict(lexical), qvec)
         timings = {
             "dense_ms": (t1 - t0) * 1e3,

@@ -15,7 +15,14 @@ from assistant.chunking import with_header
 from assistant.config import Settings
 from assistant.errors import UsageError
 from assistant.pipeline import Assistant, build_index
-from assistant.retrieval import Retriever, _windows, rrf, tokenize, tokenize_chunks
+from assistant.retrieval import (
+    Retriever,
+    _windows,
+    keep_leaders,
+    rrf,
+    tokenize,
+    tokenize_chunks,
+)
 from assistant.store import load_index
 
 
@@ -180,3 +187,26 @@ def test_sources_with_no_searchable_words_are_a_clear_error(tmp_path, fake_embed
         build_index(settings, fake_embedder)
     assert "Add documents" in info.value.fix
     assert not settings.index.exists()
+
+
+def test_keep_leaders_gives_each_ranking_s_first_item_a_place() -> None:
+    fused = [(0, 0.9), (1, 0.8), (2, 0.7), (3, 0.6), (4, 0.5)]
+    assert keep_leaders(fused, [[0, 1], [1, 0]], k=3) == fused[:3]  # both leaders already in
+    assert keep_leaders(fused, [[0], [4], [3]], k=3) == [(0, 0.9), (3, 0.6), (4, 0.5)]
+    assert keep_leaders(fused, [[4], [3]], k=1) == [(0, 0.9)]  # the fused first always stays
+    assert keep_leaders(fused, [[0], [3], [4]], k=2) == [(0, 0.9), (3, 0.6)]  # no room for 4
+
+
+def test_hybrid_search_shows_every_retriever_s_best_chunk(retriever: Retriever,
+                                                           fake_embedder) -> None:
+    # With two passages, plain RRF shows only one of the two leaders for these.
+    for question in ("signed seoul", "2016 seoul", "november announced"):
+        qvec, tokens = fake_embedder.encode_query(question), tokenize(question)
+        n = len(retriever.data.chunks)
+        rankings = [[i for i, _ in retriever.dense_scores(qvec, n)],
+                    retriever.sentence_dense(qvec, n),
+                    [i for i, _ in retriever.bm25_scores(tokens, n)],
+                    retriever.sentence_bm25(tokens, n)]
+        leaders = {r[0] for r in rankings if r}
+        passages, _ = retriever.search(qvec, tokens, 2, "hybrid")
+        assert leaders == {p.index for p in passages}, question
