@@ -202,7 +202,7 @@ def tokenize_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> l
 
 def tokenize_windows(sentences: Sequence[Sentence]) -> list[list[str]]:
     """The terms of each sentence with its neighbours: what window BM25 indexes."""
-    return [tokenize(w) for w in _windows(sentences)]
+    return [tokenize(w) for w in sentence_windows(sentences)]
 
 
 def build_bm25(documents: Sequence[Document], chunks: Sequence[Chunk],
@@ -372,7 +372,7 @@ def _top(scores: Any, n: int) -> list[tuple[int, float]]:
     return [(i, float(scores[i])) for i in ranked if scores[i] > 0]
 
 
-def _windows(sentences: Sequence[Any]) -> list[str]:
+def sentence_windows(sentences: Sequence[Any]) -> list[str]:
     """Each sentence with its neighbours in the same document, for BM25."""
     out = []
     for i, s in enumerate(sentences):

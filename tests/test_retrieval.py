@@ -10,6 +10,7 @@ from typing import Any
 import bm25s
 import numpy as np
 import pytest
+from conftest import FakeEmbedder
 
 from assistant.chunking import with_header
 from assistant.config import Settings
@@ -17,9 +18,9 @@ from assistant.errors import UsageError
 from assistant.pipeline import Assistant, build_index
 from assistant.retrieval import (
     Retriever,
-    _windows,
     keep_leaders,
     rrf,
+    sentence_windows,
     tokenize,
     tokenize_chunks,
 )
@@ -27,7 +28,7 @@ from assistant.store import load_index
 
 
 @pytest.fixture
-def retriever(fast_settings: Settings, fake_embedder) -> Retriever:
+def retriever(fast_settings: Settings, fake_embedder: FakeEmbedder) -> Retriever:
     build_index(fast_settings, fake_embedder)
     return Retriever(load_index(fast_settings.index))
 
@@ -43,8 +44,11 @@ def test_tokenize_maps_synonyms_on_both_sides() -> None:
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
-def test_every_mode_returns_at_most_k_ranked_passages(retriever: Retriever, fake_embedder,
-                                                      mode: str) -> None:
+def test_every_mode_returns_at_most_k_ranked_passages(
+    retriever: Retriever,
+    fake_embedder: FakeEmbedder,
+    mode: str,
+) -> None:
     question = "When was the agreement signed?"
     passages, timings = retriever.search(fake_embedder.encode_query(question),
                                          tokenize(question), 3, mode)
@@ -54,21 +58,25 @@ def test_every_mode_returns_at_most_k_ranked_passages(retriever: Retriever, fake
     assert set(timings) == {"dense_ms", "bm25_ms", "fusion_ms"}
 
 
-def test_unknown_mode_is_a_usage_error(retriever: Retriever, fake_embedder) -> None:
+def test_unknown_mode_is_a_usage_error(retriever: Retriever, fake_embedder: FakeEmbedder) -> None:
     with pytest.raises(UsageError, match="Unknown retrieval mode"):
         retriever.search(fake_embedder.encode_query("x"), ["x"], 3, "magic")
 
 
-def test_sentence_search_by_faiss_matches_a_plain_matrix_product(retriever: Retriever,
-                                                                 fake_embedder) -> None:
+def test_sentence_search_by_faiss_matches_a_plain_matrix_product(
+    retriever: Retriever,
+    fake_embedder: FakeEmbedder,
+) -> None:
     qvec = fake_embedder.encode_query("agreement signed notice")
     by_faiss = retriever.sentence_dense(qvec, 5)
     retriever.data = dataclasses.replace(retriever.data, sentence_index=None)
     assert retriever.sentence_dense(qvec, 5) == by_faiss
 
 
-def test_an_index_without_sentence_faiss_still_loads_and_answers(retriever: Retriever,
-                                                                 fake_embedder) -> None:
+def test_an_index_without_sentence_faiss_still_loads_and_answers(
+    retriever: Retriever,
+    fake_embedder: FakeEmbedder,
+) -> None:
     retriever.data = dataclasses.replace(retriever.data, sentence_index=None)
     qvec = fake_embedder.encode_query("agreement")
     assert retriever.sentence_dense(qvec, 3)
@@ -95,7 +103,7 @@ def test_stored_bm25_scores_exactly_as_a_fresh_build(retriever: Retriever) -> No
     chunk_tokens = [tokenize(with_header(c.text, docs[c.doc_id])) for c in data.chunks]
     assert tokenize_chunks(data.documents, data.chunks) == chunk_tokens  # what builds use
     fresh_chunks = fresh_bm25(chunk_tokens)
-    fresh_windows = fresh_bm25([tokenize(w) for w in _windows(data.sentences)])
+    fresh_windows = fresh_bm25([tokenize(w) for w in sentence_windows(data.sentences)])
     for question in QUERIES:
         tokens = tokenize(question)
         for stored, fresh in ((retriever.bm25, fresh_chunks),
@@ -114,20 +122,23 @@ def test_chunk_term_statistics_from_the_matrix_match_the_tokens(retriever: Retri
     assert retriever.common_chunk_terms(share) == common
 
 
-def test_stored_bm25_ranks_exactly_as_a_fresh_build(retriever: Retriever, fake_embedder) -> None:
+def test_stored_bm25_ranks_exactly_as_a_fresh_build(
+    retriever: Retriever,
+    fake_embedder: FakeEmbedder,
+) -> None:
     data = retriever.data
     docs = {d.id: d for d in data.documents}
     rebuilt = Retriever(data)
     rebuilt.bm25 = fresh_bm25([tokenize(with_header(c.text, docs[c.doc_id]))
                                for c in data.chunks])
-    rebuilt.window_bm25 = fresh_bm25([tokenize(w) for w in _windows(data.sentences)])
+    rebuilt.window_bm25 = fresh_bm25([tokenize(w) for w in sentence_windows(data.sentences)])
     for question, mode in itertools.product(QUERIES, ("bm25", "hybrid")):
         qvec, tokens = fake_embedder.encode_query(question), tokenize(question)
         assert retriever.search(qvec, tokens, 5, mode)[0] == rebuilt.search(qvec, tokens, 5,
                                                                             mode)[0]
 
 
-def test_loading_never_rebuilds_bm25(fast_settings: Settings, fake_embedder,
+def test_loading_never_rebuilds_bm25(fast_settings: Settings, fake_embedder: FakeEmbedder,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     build_index(fast_settings, fake_embedder)
 
@@ -143,7 +154,7 @@ def test_loading_never_rebuilds_bm25(fast_settings: Settings, fake_embedder,
         build_index(fast_settings.replace(chunk_words=40), fake_embedder)  # the patch holds
 
 
-def test_loading_does_not_tokenise_the_corpus(fast_settings: Settings, fake_embedder,
+def test_loading_does_not_tokenise_the_corpus(fast_settings: Settings, fake_embedder: FakeEmbedder,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The answerer reads term statistics from the stored matrix, not from re-tokenising."""
     from assistant import retrieval
@@ -160,8 +171,11 @@ def test_loading_does_not_tokenise_the_corpus(fast_settings: Settings, fake_embe
     assert answer.passages
 
 
-def test_a_tokenizer_change_makes_the_stored_bm25_stale(fast_settings: Settings, fake_embedder,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tokenizer_change_makes_the_stored_bm25_stale(
+    fast_settings: Settings,
+    fake_embedder: FakeEmbedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Stored terms come from tokenize(); when its rules change, the index is rebuilt."""
     from assistant import retrieval
     from assistant.pipeline import ensure_index, index_info
@@ -176,7 +190,10 @@ def test_a_tokenizer_change_makes_the_stored_bm25_stale(fast_settings: Settings,
     assert rebuilt["tokenizer"] == retrieval.tokenizer_fingerprint() != manifest["tokenizer"]
 
 
-def test_sources_with_no_searchable_words_are_a_clear_error(tmp_path, fake_embedder) -> None:
+def test_sources_with_no_searchable_words_are_a_clear_error(
+    tmp_path,
+    fake_embedder: FakeEmbedder,
+) -> None:
     from assistant.errors import SourceError
 
     sources = tmp_path / "sources"
@@ -198,7 +215,7 @@ def test_keep_leaders_gives_each_ranking_s_first_item_a_place() -> None:
 
 
 def test_hybrid_search_shows_every_retriever_s_best_chunk(retriever: Retriever,
-                                                           fake_embedder) -> None:
+                                                           fake_embedder: FakeEmbedder) -> None:
     # With two passages, plain RRF shows only one of the two leaders for these.
     for question in ("signed seoul", "2016 seoul", "november announced"):
         qvec, tokens = fake_embedder.encode_query(question), tokenize(question)
