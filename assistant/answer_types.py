@@ -59,14 +59,15 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 # "How much ...?" may be answered by a magnitude rather than a figure ("insignificant").
 _MAGNITUDE = re.compile(r"\b(insignificant|significant|negligible|substantial|considerable|"
                         r"minimal|little|none|enormous|vast)\b", re.I)
-# "Why ...?" is answered by a cause. These cues are loose ("after", "over" also tell time
-# and place), so a sentence holding one earns a small preference, not a verdict.
-_ASKS_REASON = re.compile(r"^\s*why\b|\bwhat (led|made|caused|prompted|drove|motivated)\b|"
-                          r"\bfor what reason\b|\bwhat (is|was|are|were) the (reason|cause|"
-                          r"motive)s?\b", re.I)
+# "Why ...?" is answered by a cause. These cues are loose ("after" also tells time), so a
+# sentence holding one earns a small preference, not a verdict.
+_ASKS_REASON = re.compile(r"\bwhy\b|\bwhat (led|made|caused|prompted|drove|motivated)\b|"
+                          r"\b(for )?what reasons?\b|\bwhat (is|was|are|were) the (reason|"
+                          r"cause|motive)s?\b", re.I)
+# "since" and "over" are left out: far more often time ("since 2016") than cause.
 _REASON = re.compile(r"\b(because|due to|owing to|as a result|in response|in retaliation|after|"
-                     r"amid|over|since|so that|in order to|reasons?|caused?|motivat\w*|"
-                     r"led to|triggered|prompted|context|calculation|aim(?:ed)?)\b", re.I)
+                     r"amid|so that|in order to|reasons?|caused?|motivat\w*|led to|"
+                     r"triggered|prompted|context|calculation|aim(?:ed)?)\b", re.I)
 # A run of capitalised words is a name when one of its words is rare in general English
 # ("Kathryn Botto", "Abe"), not when all are common ("General Security", "Heritage").
 _NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")

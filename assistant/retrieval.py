@@ -152,7 +152,7 @@ def rrf(rankings: Sequence[Sequence[int]], rrf_k: int = 60) -> list[tuple[int, f
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def keep_leaders(fused: list[tuple[int, float]], rankings: Sequence[Sequence[int]],
+def keep_leaders(fused: Sequence[tuple[int, float]], rankings: Sequence[Sequence[int]],
                  k: int) -> list[tuple[int, float]]:
     """The first ``k`` of ``fused``, with each ranking's first item among them.
 
@@ -372,7 +372,7 @@ def _top(scores: Any, n: int) -> list[tuple[int, float]]:
     return [(i, float(scores[i])) for i in ranked if scores[i] > 0]
 
 
-def sentence_windows(sentences: Sequence[Any]) -> list[str]:
+def sentence_windows(sentences: Sequence[Sentence]) -> list[str]:
     """Each sentence with its neighbours in the same document, for BM25."""
     out = []
     for i, s in enumerate(sentences):

@@ -102,3 +102,10 @@ def test_a_why_question_prefers_a_sentence_giving_a_cause() -> None:
     assert not offers_reason("Seoul quit in August.", "Why did Seoul quit?")
     assert not offers_reason("It ended after the curbs.", "Why did it end after the curbs?")
     assert not offers_reason("It ended because trust broke down.", "When did it end?")
+
+
+def test_reason_questions_in_other_words_and_time_words_that_are_not_causes() -> None:
+    assert offers_reason("It ended because trust broke down.", "And why did it end?")
+    assert offers_reason("It ended because trust broke down.", "What reasons did Seoul give?")
+    assert not offers_reason("It has existed since 2016.", "Why does it matter?")
+    assert not offers_reason("Talks went on over two days.", "Why did talks fail?")

@@ -26,19 +26,25 @@ QUOTED = """Analysts weigh in
 Ms. Kathryn Botto spoke about the agreement at length. She said that concrete examples
 would help the public.
 
-Mr. Bruce Klingner spoke next. "Examples are hard to find." Mr. Victor Cha agreed.
-Policy experts rarely disagree. Mr. Kwon Hyuk-jun disagreed.
+Mr. Bruce Klingner spoke next. "Examples are hard to find." Mr. Brad Glosserman agreed.
+Policy experts rarely disagree. Ambassador Koji Tomita disagreed.
 
 They are rare in defence policy.
 """
+# Two documents: the second opens with "She", right after the first names Mr. Matsuo.
+FIRST, SECOND = "Mr. Terrence Matsuo wrote this note.\n", "She disagreed with the note.\n"
+
+
+def _answerer(folder: Path, files: dict[str, str], embedder: FakeEmbedder) -> Answerer:
+    settings = Settings(sources=write_corpus(folder / "src", files), index=folder / "index",
+                        chunk_words=200)
+    build_index(settings, embedder)
+    return Answerer(Retriever(load_index(settings.index)))
 
 
 @pytest.fixture
 def answerer(tmp_path: Path, fake_embedder: FakeEmbedder) -> Answerer:
-    settings = Settings(sources=write_corpus(tmp_path / "src", {"quoted.txt": QUOTED}),
-                        index=tmp_path / "index", chunk_words=200)
-    build_index(settings, fake_embedder)
-    return Answerer(Retriever(load_index(settings.index)))
+    return _answerer(tmp_path, {"quoted.txt": QUOTED}, fake_embedder)
 
 
 def _row(answerer: Answerer, opening: str) -> int:
@@ -48,15 +54,31 @@ def _row(answerer: Answerer, opening: str) -> int:
 def test_a_sentence_leaning_back_holds_the_names_before_it(answerer: Answerer) -> None:
     assert "botto" in answerer.sentence_tokens(_row(answerer, "She said"))
     assert "klingner" in answerer.sentence_tokens(_row(answerer, '"Examples'))  # a bare quote
-    assert "kwon" not in answerer.sentence_tokens(_row(answerer, "They are"))  # new paragraph
+
+
+def test_the_names_before_stay_in_their_paragraph(answerer: Answerer) -> None:
+    assert "tomita" not in answerer.sentence_tokens(_row(answerer, "They are"))
 
 
 def test_the_names_before_only_count_where_the_sentence_leans_back(answerer: Answerer) -> None:
-    assert "cha" not in answerer.sentence_tokens(_row(answerer, "Policy experts"))
-    assert "kathryn" in answerer.sentence_tokens(_row(answerer, "Ms. Kathryn"))  # its own
+    assert "glosserman" not in answerer.sentence_tokens(_row(answerer, "Policy experts"))
+
+
+def test_the_names_before_stay_in_their_document(tmp_path: Path,
+                                                 fake_embedder: FakeEmbedder) -> None:
+    answerer = _answerer(tmp_path, {"a.txt": FIRST, "b.txt": SECOND}, fake_embedder)
+    row = _row(answerer, "She disagreed")
+    before = answerer.sentences[row - 1]
+    assert before.text.startswith("Mr. Terrence") and before.paragraph == \
+        answerer.sentences[row].paragraph  # only the document differs
+    assert "matsuo" not in answerer.sentence_tokens(row)
 
 
 def test_named_terms_keep_dotted_acronyms_whole() -> None:
     assert named_terms("What do policymakers tell U.S. counterparts?") == ["usa"]
     assert named_terms("Is it Japan.") == ["japan"]
     assert named_terms("what about 2016 and Moon Jae-in?") == ["2016", "moon", "jae"]  # "in" stops
+
+
+def test_named_terms_drop_single_letters() -> None:
+    assert named_terms("Did officials in D.C. agree?") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import itertools
+from pathlib import Path
 from typing import Any
 
 import bm25s
@@ -191,7 +192,7 @@ def test_a_tokenizer_change_makes_the_stored_bm25_stale(
 
 
 def test_sources_with_no_searchable_words_are_a_clear_error(
-    tmp_path,
+    tmp_path: Path,
     fake_embedder: FakeEmbedder,
 ) -> None:
     from assistant.errors import SourceError
