@@ -81,11 +81,7 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise ConfigError(f"There is no feedback log at {path}.",
                           fix="Rate some answers in the web chat first, or pass --log PATH.")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Cannot read the feedback log {path} ({exc}).",
-                          fix="Pass a UTF-8 JSON Lines file with --log.") from None
+    lines = _read_lines(path, "the feedback log ", "Pass a UTF-8 JSON Lines file with --log.")
     entries = []
     for number, line in enumerate(lines, start=1):
         entry = _parse_line(line)
@@ -154,11 +150,7 @@ def read_existing(path: Path) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.exists():
         return []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Cannot read {path} ({exc}).",
-                          fix="Pass another --out, or move that file away.") from None
+    lines = _read_lines(path, "", "Pass another --out, or move that file away.")
     records = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -217,6 +209,14 @@ def export_skeleton(log_path: Path, out_path: Path) -> int:
             raise AssistantError(f"Cannot write {out_path} ({exc.strerror or exc}).",
                                  fix="Pass a writable --out path.") from None
     return len(added)
+
+
+def _read_lines(path: Path, what: str, fix: str) -> list[str]:
+    """The lines of a UTF-8 file, or a ConfigError naming ``what`` and the ``fix``."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Cannot read {what}{path} ({exc}).", fix=fix) from None
 
 
 __all__ = ["append_entry", "export_skeleton", "make_entry", "new_records", "read_entries",
