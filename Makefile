@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup browser index lint bench clean
+.PHONY: run test test-fast setup browser index lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,13 @@ run: setup
 test: setup browser
 	$(BIN)/python -m pytest
 
+# Unit tests only: no model, no server, no browser (tests marked slow or browser are skipped).
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
 lint: setup
 	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/assistant bench

@@ -5,10 +5,11 @@
 >>> answer.text                              # doctest: +SKIP
 'Signed in 2016, South Korea almost let the GSOMIA lapse last year ... [1]'
 
-Pipeline stages, each one module, imports flowing only this way:
-``sources`` (with ``readers`` and ``cleaning``) -> ``chunking`` -> ``embedding`` ->
-``store`` -> ``retrieval`` -> ``answering`` -> ``pipeline``; entry points ``cli``,
-``app`` and ``evaluation`` sit on top.
+One package per pipeline stage, imports flowing only downward (import-linter checks it):
+``text`` (lexical tools) <- ``ingest`` (read, clean, chunk) <- ``store`` (embed, index
+on disk) <- ``qa`` (question analysis, retrieval, answering, the ``Assistant``) <-
+``evaluation``; the entry points ``cli`` and ``web`` sit on top, and nothing imports
+them. See docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .config import Settings
 from .errors import AssistantError
 
 if TYPE_CHECKING:
-    from .pipeline import Assistant
+    from .qa import Assistant
 
 __all__ = ["Assistant", "AssistantError", "Settings"]
 __version__ = "0.1.0"
@@ -28,7 +29,7 @@ __version__ = "0.1.0"
 def __getattr__(name: str) -> Any:
     # Lazy, so that `assistant --help` does not pay for numpy and friends.
     if name == "Assistant":
-        from .pipeline import Assistant
+        from .qa import Assistant
 
         return Assistant
     raise AttributeError(name)

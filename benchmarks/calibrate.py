@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from assistant import Assistant, Settings
-from assistant.answering import Policy
-from assistant.evaluation import contains_any, load_questions
-from assistant.retrieval import tokenize
+from assistant.evaluation.metrics import contains_any, load_questions
+from assistant.qa.answering import Policy
+from assistant.text import tokenize
 
 FEATURES = ("cosine", "coverage", "unknown", "agree", "typed", "unknown_name")
 

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from assistant import Assistant, Settings
-from assistant.evaluation import load_questions, run_set
+from assistant.evaluation.metrics import load_questions, run_set
 
 
 def main() -> None:

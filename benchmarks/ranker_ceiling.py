@@ -25,9 +25,9 @@ import numpy as np
 from calibrate import fit_logistic  # benchmarks/calibrate.py, beside this script
 
 from assistant import Assistant, Settings
-from assistant.answer_types import expected_type, offers_type
-from assistant.evaluation import fold, load_questions
-from assistant.retrieval import term_weights, tokenize
+from assistant.evaluation.metrics import fold, load_questions
+from assistant.qa.answer_types import expected_type, offers_type
+from assistant.text import term_weights, tokenize
 
 SIGNALS = ("cos", "cos_window", "cos_chunk", "coverage", "coverage_window", "header",
            "bm25_window", "bm25_chunk", "typed", "is_question", "log_length")

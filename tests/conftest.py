@@ -142,8 +142,8 @@ def built_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dic
     """The real index, built once from the real sources with the real model."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from assistant.embedding import Embedder
-    from assistant.pipeline import build_index
+    from assistant.store import build_index
+    from assistant.store.embedding import Embedder
 
     settings = Settings(sources=REAL_SOURCES, index=tmp_path_factory.mktemp("real") / "index")
     manifest = build_index(settings, Embedder())

@@ -24,8 +24,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
-from .evaluation import load_questions, percentile
+from ..config import Settings
+from ..evaluation.metrics import load_questions, percentile
 
 FIRST_QUESTION = "When was GSOMIA signed?"
 
@@ -193,7 +193,7 @@ def ratio_to_torch(bot: Any, questions: Sequence[str]) -> dict[str, Any]:
 
 def throughput(bot: Any) -> dict[str, Any]:
     """Chunks embedded per second at the default chunk size (bulk encode, no cache)."""
-    from .chunking import with_header
+    from ..ingest import with_header
 
     docs = {d.id: d for d in bot.data.documents}
     texts = [with_header(c.text, docs[c.doc_id]) for c in bot.data.chunks]
@@ -212,7 +212,7 @@ def run(settings: Settings, questions_path: Path, quick: bool,
     """Every figure of ``assistant bench``; ``quick`` uses fewer runs and questions."""
     from tqdm import tqdm
 
-    from .pipeline import Assistant
+    from ..qa import Assistant
 
     questions = [q.question for q in load_questions(questions_path)]
     runs, repeats = (2, 1) if quick else (5, 3)
@@ -257,8 +257,8 @@ def run(settings: Settings, questions_path: Path, quick: bool,
 
 def _seed_model_cache(settings: Settings, local: Settings) -> None:
     """Copy an existing ONNX export beside the temporary index (a one-time cost otherwise)."""
-    from .embedding import default_cache_dir
-    from .pipeline import embedding_cache_dir
+    from ..store import embedding_cache_dir
+    from ..store.embedding import default_cache_dir
 
     target = embedding_cache_dir(local)
     target.mkdir(parents=True, exist_ok=True)
@@ -283,10 +283,9 @@ def print_report(result: dict[str, Any], out: Callable[[str], None] = print) -> 
 def compare_backends(settings: Settings, questions_path: Path, backends: Sequence[str],
                      progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
     """Per backend (``torch:1`` = torch on one thread): query encode time and quality."""
-    from .embedding import Embedder
-    from .evaluation import run_set
-    from .pipeline import Assistant, build_index, embedding_cache_dir
-    from .store import load_index
+    from ..evaluation.metrics import run_set
+    from ..qa import Assistant
+    from ..store import Embedder, build_index, embedding_cache_dir, load_index
 
     questions = load_questions(questions_path)
     rows = []
@@ -297,10 +296,7 @@ def compare_backends(settings: Settings, questions_path: Path, backends: Sequenc
             _seed_model_cache(settings, local)
             emb = Embedder(settings.model_path or None, settings.batch_size, backend=backend,
                            cache_dir=embedding_cache_dir(local))
-            import torch
-
-            default_threads = torch.get_num_threads()
-            torch.set_num_threads(int(threads) if threads else default_threads)
+            default_threads = emb.set_torch_threads(int(threads) if threads else None)
             build_index(local, emb)
             bot = Assistant(local, emb, load_index(local.index))
             encode = []
@@ -313,6 +309,6 @@ def compare_backends(settings: Settings, questions_path: Path, backends: Sequenc
                          "hit@3": round(summary["hit@3"], 3),
                          "answer_accuracy": round(summary["answer_accuracy"], 3),
                          "refusal_rate": round(summary["refusal_rate"], 3)})
-            torch.set_num_threads(default_threads)
+            emb.set_torch_threads(default_threads)
             progress(json.dumps(rows[-1]))
     return rows

@@ -1,7 +1,6 @@
 """Commands beyond the core three: ``serve`` and ``feedback export`` (and later ones).
 
-Kept apart from :mod:`assistant.cli` so that module stays a short read; each
-command imports its heavy module (gradio, the model) only when it runs.
+Each command imports its heavy module (gradio, the model) only when it runs.
 
     assistant serve [--host H] [--port P] [--auth-file FILE]   the web chat
     assistant feedback export [--log PATH] [--out PATH]        thumbs-down -> question set
@@ -13,29 +12,28 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from ..errors import ConfigError
+from .common import add_common, add_retrieval, positive, say, settings_from
 
-AddArgs = Callable[[argparse.ArgumentParser], None]
-
-HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {}
 DEFAULT_EXPORT = Path("feedback-questions.jsonl")
 
 
-def register(sub: Any, common: AddArgs, retrieval: AddArgs) -> None:
-    """Add the extra sub-commands to the ``assistant`` parser."""
+def register(sub: Any) -> None:
+    """Add ``serve``, ``feedback`` and ``bench`` to the ``assistant`` parser."""
     p = sub.add_parser("serve", help="start the web chat (http://127.0.0.1:7860)")
+    p.set_defaults(handler=cmd_serve)
     p.add_argument("--host", help="address to bind (ASSISTANT_HOST; 127.0.0.1). Anything "
                    "but loopback exposes the app to your network")
     p.add_argument("--port", type=int, help="port (ASSISTANT_PORT; 7860)")
     p.add_argument("--auth-file", type=Path, metavar="FILE",
                    help="require a login: one user:password per line (or ASSISTANT_AUTH)")
-    common(p)
-    retrieval(p)
+    add_common(p)
+    add_retrieval(p)
     p = sub.add_parser("feedback", help="work with the web chat's thumbs up/down log")
+    p.set_defaults(handler=cmd_feedback)
     actions = p.add_subparsers(dest="feedback_command", required=True, metavar="ACTION")
     e = actions.add_parser("export", help="write thumbs-down questions as a question-set "
                            "skeleton for evaluation")
@@ -45,11 +43,12 @@ def register(sub: Any, common: AddArgs, retrieval: AddArgs) -> None:
                    help=f"adds new thumbs-down questions to this JSON Lines file, keeping the "
                    f"lines already there (default {DEFAULT_EXPORT}); fill in answers and "
                    "evidence, or set answerable to false, before `assistant eval` loads them")
-    _register_bench(sub, common)
+    _register_bench(sub)
 
 
-def _register_bench(sub: Any, common: AddArgs) -> None:
+def _register_bench(sub: Any) -> None:
     p = sub.add_parser("bench", help="measure start-up, latency, indexing and memory")
+    p.set_defaults(handler=cmd_bench)
     p.add_argument("--json", type=Path, metavar="OUT", dest="json_out",
                    help="also write the figures to this JSON file")
     p.add_argument("--quick", action="store_true", help="fewer runs and questions")
@@ -59,24 +58,13 @@ def _register_bench(sub: Any, common: AddArgs) -> None:
                    help="instead: FAISS index types on synthetic corpora of these sizes")
     p.add_argument("--data", choices=("uniform", "lowrank"), default="uniform",
                    help="--scale vectors: uniform on the sphere (worst case) or low-rank")
-    p.add_argument("--hnsw-m", type=_positive, default=32, metavar="M",
+    p.add_argument("--hnsw-m", type=positive, default=32, metavar="M",
                    help="--scale: HNSW links per node (default 32, as the index uses)")
-    p.add_argument("--ef-construction", type=_positive, default=64, metavar="N",
+    p.add_argument("--ef-construction", type=positive, default=64, metavar="N",
                    help="--scale: HNSW build breadth (default 64, as the index uses)")
     p.add_argument("--backends", metavar="B,B,...",
                    help="instead: compare embedding backends, e.g. torch,torch:1,onnx,onnx-int8")
-    common(p)
-
-
-def _positive(text: str) -> int:
-    """A whole number above zero, for argparse (its message names the option)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
+    add_common(p)
 
 
 def parse_auth(text: str, origin: str) -> list[tuple[str, str]]:
@@ -112,25 +100,23 @@ def load_auth(auth_file: Path | None, env_value: str | None) -> list[tuple[str, 
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .cli import _say, settings_from
-
     settings = settings_from(args).replace(host=args.host, port=args.port)
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"Port {settings.port} is out of range.",
                           fix="Pass --port (or ASSISTANT_PORT) between 1 and 65535.")
     auth = load_auth(args.auth_file, os.environ.get("ASSISTANT_AUTH"))
-    from .pipeline import Assistant
+    from ..qa import Assistant
 
-    assistant = Assistant.load(settings, progress=_say)  # before launch: no cold first answer
-    _say("Starting the web chat...")
-    from .app import serve
+    assistant = Assistant.load(settings, progress=say)  # before launch: no cold first answer
+    say("Starting the web chat...")
+    from ..web import serve
 
     return serve(assistant, settings, auth)
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from .config import Settings
-    from .feedback import export_skeleton
+    from ..config import Settings
+    from ..evaluation.feedback import export_skeleton
 
     log_path = args.log or Settings.from_env().feedback_log
     count = export_skeleton(log_path, args.out)
@@ -142,23 +128,21 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .cli import _say, settings_from
-
     settings = settings_from(args)
     if args.scale:
         from .scale import parse_sizes, print_scale, run_scale
 
-        result: Any = run_scale(parse_sizes(args.scale), progress=_say, data=args.data,
+        result: Any = run_scale(parse_sizes(args.scale), progress=say, data=args.data,
                                 m=args.hnsw_m, ef_construction=args.ef_construction)
         print_scale(result)
     elif args.backends:
         from .bench import compare_backends
 
-        result = compare_backends(settings, args.questions, args.backends.split(","), _say)
+        result = compare_backends(settings, args.questions, args.backends.split(","), say)
     else:
         from .bench import print_report, run
 
-        result = run(settings, args.questions, args.quick, _say)
+        result = run(settings, args.questions, args.quick, say)
         print_report(result)
     if args.json_out:
         import json
@@ -166,6 +150,3 @@ def cmd_bench(args: argparse.Namespace) -> int:
         Path(args.json_out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(f"Wrote {args.json_out}.")
     return 0
-
-
-HANDLERS.update({"serve": cmd_serve, "feedback": cmd_feedback, "bench": cmd_bench})

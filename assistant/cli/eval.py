@@ -15,23 +15,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import evaluation as ev
-from . import reports
-from .config import MODES
-from .errors import AssistantError, UsageError
+from ..config import MODES
+from ..errors import UsageError
+from ..evaluation import metrics as ev
+from ..evaluation import reports
+from ..evaluation.runner import Loaded, clear_query_cache, load_set, run_settings
+from .common import add_common, add_retrieval, say, settings_from
 
-AddArgs = Callable[[argparse.ArgumentParser], None]
-Loaded = tuple[str, list[ev.Question], Callable[[int], Sequence[str]] | None, list[str]]
 
-
-def register(sub: Any, common: AddArgs, retrieval: AddArgs) -> None:
+def register(sub: Any) -> None:
     """Add the ``eval`` sub-command to the ``assistant`` parser."""
     p = sub.add_parser("eval", help="score a question set: retrieval, answers, citations, "
                        "refusals, latency")
+    p.set_defaults(handler=cmd_eval)
     p.add_argument("file", type=Path, help="question set (.jsonl or .csv) or conversations")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the JSON report")
     p.add_argument("--markdown", type=Path, metavar="OUT", help="write a Markdown report")
@@ -43,8 +43,8 @@ def register(sub: Any, common: AddArgs, retrieval: AddArgs) -> None:
                    "(a ceiling for false_refusal_rate and the latencies)")
     p.add_argument("--conversations", type=Path, metavar="FILE",
                    help="also score a conversations file (each turn with its history)")
-    common(p)
-    retrieval(p)
+    add_common(p)
+    add_retrieval(p)
 
 
 def _modes(spec: str | None, default: str) -> list[str]:
@@ -58,16 +58,6 @@ def _modes(spec: str | None, default: str) -> list[str]:
     return list(dict.fromkeys(modes))
 
 
-def load_set(path: Path) -> Loaded:
-    """(kind, questions, history_of, conversation ids) of a question or conversations file."""
-    if ev.is_conversation_file(path):
-        conversations = ev.load_conversations(path)
-        questions, histories = ev.flatten(conversations)
-        owners = [c.id for c in conversations for _ in c.turns]
-        return "conversations", questions, histories.__getitem__, owners
-    return "questions", ev.load_questions(path), None, []
-
-
 def _progress(total: int, label: str) -> tuple[Any, Callable[[int], None]]:
     from tqdm import tqdm
 
@@ -75,20 +65,11 @@ def _progress(total: int, label: str) -> tuple[Any, Callable[[int], None]]:
     return bar, lambda done: bar.update(done - bar.n)
 
 
-def _clear_query_cache(assistant: Any) -> None:
-    """Forget cached query vectors so each mode's latency includes embedding the query."""
-    embedder = getattr(assistant, "embedder", None)
-    cache, lock = getattr(embedder, "_cache", None), getattr(embedder, "_cache_lock", None)
-    if cache is not None and lock is not None:
-        with lock:
-            cache.clear()
-
-
 def score_set(assistant: Any, loaded: Loaded, k: int, mode: str,
               label: str) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """Run one loaded set in one mode with a progress bar on stderr."""
     _kind, questions, history_of, owners = loaded
-    _clear_query_cache(assistant)
+    clear_query_cache(assistant)
     bar, tick = _progress(len(questions), label)
     try:
         summary, records = ev.run_set(assistant, questions, k, mode, history_of, tick)
@@ -97,13 +78,6 @@ def score_set(assistant: Any, loaded: Loaded, k: int, mode: str,
     for i, owner in enumerate(owners):
         records[i].update({"conversation": owner, "history": list(history_of(i))})
     return summary, records
-
-
-def _settings(path: Path, mode: str, k: int, assistant: Any) -> dict[str, Any]:
-    from .answering import Policy
-
-    return {"file": str(path), "mode": mode, "k": k, "threshold": Policy().threshold,
-            "chunk_words": int(getattr(assistant.settings, "chunk_words", 0))}
 
 
 def _write(args: argparse.Namespace, report: dict[str, Any]) -> None:
@@ -133,7 +107,7 @@ def run_eval(args: argparse.Namespace, load: Callable[[], Any],
     results = {m: score_set(assistant, loaded, k, m, f"eval {m}") for m in modes}
     primary = default_mode if default_mode in results else modes[0]
     summary, records = results[primary]
-    report = reports.json_report(summary, _settings(args.file, primary, k, assistant), records)
+    report = reports.json_report(summary, run_settings(args.file, primary, k, assistant), records)
     print(f"{args.file} ({loaded[0]}), k={k}")
     if len(modes) > 1:
         print(reports.compare_table({m: s for m, (s, _) in results.items()}))
@@ -162,36 +136,11 @@ def _gate(summary: dict[str, float], floors: dict[str, float]) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .cli import _say, settings_from
-
     settings = settings_from(args)
 
     def load() -> Any:
-        from .pipeline import Assistant
+        from ..qa import Assistant
 
-        return Assistant.load(settings, progress=_say)
+        return Assistant.load(settings, progress=say)
 
     return run_eval(args, load, settings.mode)
-
-
-HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {"eval": cmd_eval}
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``assistant eval`` on its own, until the command is wired into :mod:`assistant.cli`."""
-    from .cli import _common, _configure_logging, _retrieval
-
-    parser = argparse.ArgumentParser(prog="assistant")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub, _common, _retrieval)
-    args = parser.parse_args(["eval", *(sys.argv[1:] if argv is None else argv)])
-    _configure_logging(False)
-    try:
-        return HANDLERS[args.command](args)
-    except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

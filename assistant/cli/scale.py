@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import UsageError
+from ..errors import UsageError
 
 DIM = 384
 EF_LADDER = (16, 32, 64, 128, 256, 512, 1024)
@@ -103,9 +103,9 @@ def recall_at(found: np.ndarray, truth: np.ndarray, k: int = 10) -> float:
 
 def bm25_load(model: Any, terms: Sequence[str]) -> tuple[float, float, Any]:
     """Store an indexed bm25s model as an index does; seconds to load it back, MiB, model."""
-    from .retrieval import bm25_from, matrix_of
-    from .store import make_manifest, read_manifest, read_matrix, write_index
-    from .store_arrays import matrix_files
+    from ..store.arrays import matrix_files
+    from ..store.bm25 import bm25_from, matrix_of
+    from ..store.disk import make_manifest, read_manifest, read_matrix, write_index
 
     matrix = matrix_of(model, terms)
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,7 +124,7 @@ def bm25_load(model: Any, terms: Sequence[str]) -> tuple[float, float, Any]:
 def bm25_figures(n: int, queries: int, seed: int, words: int = 40,
                  vocabulary: int = 20_000) -> dict[str, Any]:
     """Build time, load time from disk and single-query latency of bm25s over ``n`` texts."""
-    from .retrieval import bm25s_module
+    from ..store.bm25 import bm25s_module
 
     bm25s = bm25s_module()
     rng = np.random.default_rng(seed)
@@ -175,7 +175,7 @@ def one_size(n: int, n_queries: int = 200, m: int = 32, ef_construction: int = 6
 
 def _flat_figures(vectors: np.ndarray, queries: np.ndarray) -> tuple[dict[str, Any], Any]:
     """Exact search: build time, memory, latency; and the true top 10 of each query."""
-    from .store_faiss import build_flat_index, set_threads
+    from ..store.faiss_index import build_flat_index, set_threads
 
     set_threads(1)
     before, t0 = rss_mib(), time.perf_counter()
@@ -191,7 +191,7 @@ def _flat_figures(vectors: np.ndarray, queries: np.ndarray) -> tuple[dict[str, A
 def _hnsw_figures(vectors: np.ndarray, queries: np.ndarray, truth: Any, m: int,
                   ef_construction: int, progress: Callable[[str], None]) -> dict[str, Any]:
     """HNSW: build time and memory, then recall and latency up the efSearch ladder."""
-    from .store_faiss import build_hnsw_index, index_bytes, set_threads
+    from ..store.faiss_index import build_hnsw_index, index_bytes, set_threads
 
     n = len(vectors)
     before, t0 = rss_mib(), time.perf_counter()

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import AssistantError, ConfigError
+from ..errors import AssistantError, ConfigError
 
 log = logging.getLogger(__name__)
 

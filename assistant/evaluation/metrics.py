@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from ..errors import UsageError
 
 FIELDS = ("id", "question", "answers", "evidence", "answerable")
 
@@ -33,7 +33,7 @@ class EvalFileError(UsageError):
 
 
 @dataclass(frozen=True)
-class Question:
+class EvalQuestion:
     id: str
     question: str
     answers: tuple[str, ...]
@@ -44,7 +44,7 @@ class Question:
 @dataclass(frozen=True)
 class Conversation:
     id: str
-    turns: tuple[Question, ...]
+    turns: tuple[EvalQuestion, ...]
 
 
 def fold(text: str) -> str:
@@ -100,7 +100,7 @@ def _error(path: Path, line: int, message: str) -> EvalFileError:
                          fix="Fix that line; each needs " + ", ".join(FIELDS) + ".")
 
 
-def parse_question(row: Any, path: Path, line: int) -> Question:
+def parse_question(row: Any, path: Path, line: int) -> EvalQuestion:
     """One validated question from a parsed JSON object or CSV row."""
     if not isinstance(row, dict):
         raise _error(path, line, "expected a JSON object.")
@@ -118,7 +118,7 @@ def parse_question(row: Any, path: Path, line: int) -> Question:
         raise _error(path, line, "field 'answerable' must be true or false.")
     if row["answerable"] and not row["answers"]:
         raise _error(path, line, "field 'answers' is empty for an answerable question.")
-    return Question(row["id"], row["question"], tuple(row["answers"]), tuple(row["evidence"]),
+    return EvalQuestion(row["id"], row["question"], tuple(row["answers"]), tuple(row["evidence"]),
                     row["answerable"])
 
 
@@ -155,7 +155,7 @@ def _rows(path: Path) -> Iterable[tuple[int, Any]]:
                 raise _error(path, n, f"invalid JSON ({exc.msg}).") from None
 
 
-def load_questions(path: Path) -> list[Question]:
+def load_questions(path: Path) -> list[EvalQuestion]:
     """Every question of a .jsonl or .csv set; the first bad line stops everything."""
     questions, seen = [], set()
     for n, row in _rows(Path(path)):
@@ -180,7 +180,7 @@ def load_conversations(path: Path) -> list[Conversation]:
     return out
 
 
-def score(q: Question, answer: Any, chunks_with_evidence: int, k: int) -> dict[str, Any]:
+def score(q: EvalQuestion, answer: Any, chunks_with_evidence: int, k: int) -> dict[str, Any]:
     """Every metric's verdict for one answered question."""
     relevant = [contains_any(p.text, q.evidence) for p in answer.passages]
     cited_ok = [contains_any(c.quote, q.evidence) or contains_any(c.passage, q.evidence)
@@ -200,7 +200,7 @@ def score(q: Question, answer: Any, chunks_with_evidence: int, k: int) -> dict[s
     return v
 
 
-def summarize(questions: Sequence[Question], verdicts: Sequence[dict[str, Any]],
+def summarize(questions: Sequence[EvalQuestion], verdicts: Sequence[dict[str, Any]],
               latencies: Sequence[float]) -> dict[str, float]:
     """The question set's metrics, each in 0..1 except the latencies (ms)."""
     ans = [v for q, v in zip(questions, verdicts, strict=True) if q.answerable]
@@ -225,7 +225,7 @@ def summarize(questions: Sequence[Question], verdicts: Sequence[dict[str, Any]],
     }
 
 
-def run_set(assistant: Any, questions: Sequence[Question], k: int | None = None,
+def run_set(assistant: Any, questions: Sequence[EvalQuestion], k: int | None = None,
             mode: str | None = None, history_of: Callable[[int], Sequence[str]] | None = None,
             progress: Callable[[int], None] | None = None) -> tuple[dict[str, float],
                                                                      list[dict[str, Any]]]:
@@ -272,9 +272,9 @@ def is_conversation_file(path: Path) -> bool:
     return isinstance(row, dict) and "turns" in row
 
 
-def flatten(conversations: Sequence[Conversation]) -> tuple[list[Question], list[list[str]]]:
+def flatten(conversations: Sequence[Conversation]) -> tuple[list[EvalQuestion], list[list[str]]]:
     """Every turn as a question, with the earlier questions of its conversation."""
-    questions: list[Question] = []
+    questions: list[EvalQuestion] = []
     histories: list[list[str]] = []
     for conv in conversations:
         for i, turn in enumerate(conv.turns):

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .evaluation import METRICS
+from .metrics import METRICS
 
 _NUM = {"type": "number"}
 _STR = {"type": "string"}

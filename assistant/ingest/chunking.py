@@ -3,7 +3,7 @@
 Every ``Sentence`` and ``Chunk`` keeps character offsets into its cleaned document,
 so that ``document.text[start:end] == record.text`` always holds.
 
->>> from assistant.sources import Document
+>>> from assistant.ingest import Document
 >>> doc = Document(id="d", path="d.txt", title="D", text="One two. Three four.\\n\\nFive six.")
 >>> [s.text for s in split_sentences(doc)]
 ['One two.', 'Three four.', 'Five six.']

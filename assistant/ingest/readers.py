@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import SourceError
+from ..errors import SourceError
 
 # Elements whose content is never article text.
 _HIDDEN = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template",

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError, SourceError
 from .cleaning import DEFAULT_FURNITURE, clean_text
-from .errors import ConfigError, SourceError
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .retrieval import rarity
+from ..text import rarity
 
 _MONTH = (r"January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
@@ -119,6 +119,24 @@ def offers_type(sentence: str, kind: str, question: str) -> bool:
     return kind == "person" and has_new_name(sentence, question)
 
 
+def asks_reason(question: str) -> bool:
+    """Does the question ask for a cause ("why", "what led to", "for what reason")?
+
+    >>> asks_reason("Why did Seoul quit?"), asks_reason("When did Seoul quit?")
+    (True, False)
+    """
+    return bool(_ASKS_REASON.search(question))
+
+
+def gives_reason(sentence: str, question: str) -> bool:
+    """Does the sentence give a cause the question did not already state?
+
+    >>> gives_reason("It quit after Tokyo imposed export curbs.", "Why did Seoul quit?")
+    True
+    """
+    return _new_match(_REASON, sentence, question)
+
+
 def offers_reason(sentence: str, question: str) -> bool:
     """Does a "why" question meet a sentence that gives a cause it did not already state?
 
@@ -127,7 +145,7 @@ def offers_reason(sentence: str, question: str) -> bool:
     >>> offers_reason("It quit after Tokyo imposed export curbs.", "When did Seoul quit?")
     False
     """
-    return bool(_ASKS_REASON.search(question)) and _new_match(_REASON, sentence, question)
+    return asks_reason(question) and gives_reason(sentence, question)
 
 
 def _new_match(pattern: re.Pattern[str], sentence: str, question: str) -> bool:

@@ -21,19 +21,17 @@ from typing import Any
 
 import numpy as np
 
-from .answer_types import expected_type, offers_reason, offers_type
-from .chunking import Sentence
-from .retrieval import WORD, Passage, Retriever, rarity, term_weights, tokenize
-from .sources import Document, date_label
+from ..ingest import Sentence, date_label
+from ..text import WORD, rarity, tokenize
+from .answer_types import gives_reason, offers_type
+from .question import Question
+from .retrieval import Passage, Retriever
 
 ABSTAIN_TEXT = "The sources do not answer this question."
 RARE_WORD = 4.0  # rarity (7 - Zipf frequency) of a name or term of art, e.g. "TISA"
 CONTEXT_WEIGHT = 0.25  # other words of an earlier turn, in a follow-up
 COMMON_SHARE = 0.3  # a term in more than this share of chunks tells passages apart poorly
 
-# A name or number in a question (any capitalised word but the first, or digits). Dots
-# stay inside the match so that "U.S." reaches the tokenizer whole, as "usa".
-_NAMED = re.compile(r"(?<=\s)[A-Z][\w.-]*|\b\d+\b")
 # A sentence that opens with a pronoun or a quotation mark usually leaves its speaker or
 # subject to the sentence before ('"Japan feels ..." / She said that ...').
 _LEANS_BACK = re.compile(r"^\s*(?:[\"\u201c\u2018\u201e\u00ab']|\(?(?:He|She|They|It|This|That|"
@@ -128,7 +126,7 @@ class Scored:
     score: float
 
 
-def focus_weights(question: str, query: str,
+def focus_weights(question: Mapping[str, float], query: Mapping[str, float],
                   common: frozenset[str] = frozenset()) -> dict[str, float]:
     """Term weights of the question, plus what its context brings.
 
@@ -138,21 +136,11 @@ def focus_weights(question: str, query: str,
     ("signed" in "When was GSOMIA signed?", or "GSOMIA" itself, which every passage
     names) count a quarter, so they do not pick the answer to "Why did Seoul end it?".
     """
-    weights = dict(term_weights(question))
-    for term, weight in term_weights(query).items():
+    weights = dict(question)
+    for term, weight in query.items():
         referent = weight >= RARE_WORD and term not in common
         weights.setdefault(term, weight if referent else CONTEXT_WEIGHT * weight)
     return weights
-
-
-def named_terms(question: str) -> list[str]:
-    """The terms of the names and numbers a question gives (its first word aside).
-
-    >>> named_terms("Did the U.S. ask Tokyo in 2019?")
-    ['usa', 'japan', '2019']
-    """
-    # One letter is never a name: "U. S." or "D.C." would read as unknown names "u", "s".
-    return [t for m in _NAMED.finditer(question) for t in tokenize(m.group(0)) if len(t) > 1]
 
 
 def compose(parts: Sequence[tuple[str, str]]) -> str:
@@ -215,46 +203,45 @@ class Answerer:
                          if word[0].isupper() and rarity(word.lower()) >= RARE_WORD
                          for t in tokenize(word))
 
-    def candidates(self, qvec: np.ndarray, query: str, passages: Sequence[Passage],
-                   question: str | None = None) -> list[Scored]:
+    def candidates(self, qvec: np.ndarray, question: Question,
+                   passages: Sequence[Passage]) -> list[Scored]:
         """Every sentence of the passages, best score first."""
-        question = question or query
-        weights = focus_weights(question, query, self.common)
+        weights = focus_weights(question.weights, question.query_weights, self.common)
         total = sum(weights.values()) or 1.0
-        kind = expected_type(question)
         seen: dict[str, Scored] = {}
         for passage in passages:
             for sid in self.chunks[passage.index].sentence_ids:
                 if sid in seen:
                     continue
                 row = self.rows[sid]
-                seen[sid] = self._score(row, passage, qvec, weights, total, (kind, question))
+                seen[sid] = self._score(row, passage, qvec, weights, total, question)
         return sorted(seen.values(), key=lambda s: (-s.score, s.row))
 
     def _score(self, row: int, passage: Passage, qvec: np.ndarray,
-               weights: Mapping[str, float], total: float, want: tuple[str, str]) -> Scored:
+               weights: Mapping[str, float], total: float, question: Question) -> Scored:
         p = self.policy
         sentence = self.sentences[row]
         cosine = float(np.dot(self.vectors[row], qvec))
         words = self.sentence_tokens(row)
         coverage = sum(w for t, w in weights.items() if t in words) / total
-        typed = offers_type(sentence.text, *want)
+        typed = offers_type(sentence.text, question.answer_type, question.text)
+        reason = question.asks_reason and gives_reason(sentence.text, question.text)
         score = (p.w_cosine * cosine + p.w_coverage * coverage + p.w_rank / passage.rank
-                 + p.w_type * typed + p.w_reason * offers_reason(sentence.text, want[1]))
+                 + p.w_type * typed + p.w_reason * reason)
         if sentence.text.rstrip().endswith("?"):
             score -= p.question_penalty
         return Scored(row, sentence, passage, cosine, coverage, typed, score)
 
-    def features(self, best: Scored, query: str,
+    def features(self, best: Scored, question: Question,
                  passages: Sequence[Passage]) -> dict[str, float]:
         """The signals the abstention test weighs."""
-        weights = term_weights(query)
+        weights = question.query_weights
         total = sum(weights.values()) or 1.0
         unknown = sum(w for t, w in weights.items() if t not in self.vocabulary) / total
         by_dense = sorted(passages, key=lambda q: -q.dense_score)[:3]
         by_bm25 = sorted(passages, key=lambda q: -q.bm25_score)[:3]
         agree = float(bool({q.index for q in by_dense} & {q.index for q in by_bm25[:1]}))
-        unknown_name = float(any(t not in self.vocabulary for t in named_terms(query)))
+        unknown_name = float(any(t not in self.vocabulary for t in question.named))
         return {"cosine": best.cosine, "coverage": best.coverage, "unknown": unknown,
                 "agree": agree, "typed": float(best.typed), "unknown_name": unknown_name}
 
@@ -293,18 +280,17 @@ class Answerer:
                         s.start, s.end, chunk.text, chunk.start, s.paragraph, chunk.id, doc.url)
 
 
-def answer_from(answerer: Answerer, question: str, query: str, qvec: np.ndarray,
+def answer_from(answerer: Answerer, question: Question, qvec: np.ndarray,
                 passages: Sequence[Passage]) -> tuple[str, tuple[Citation, ...], bool, float]:
-    """(text, citations, abstained, confidence); ``query`` is the question in context."""
-    ranked = answerer.candidates(qvec, query, passages, question) if passages else []
-    if not ranked or not term_weights(query):  # "???", "the of and": nothing to look for
+    """(text, citations, abstained, confidence) for an analysed question."""
+    ranked = answerer.candidates(qvec, question, passages) if passages else []
+    if not ranked or not question.query_weights:  # "???", "the of and": nothing to look for
         return ABSTAIN_TEXT, (), True, 0.0
-    confidence = answerer.confidence(answerer.features(ranked[0], query, passages))
+    confidence = answerer.confidence(answerer.features(ranked[0], question, passages))
     if confidence < answerer.policy.threshold:
         return ABSTAIN_TEXT, (), True, confidence
     text, citations = answerer.cite(answerer.select(ranked))
     return text, citations, False, confidence
 
 
-__all__ = ["ABSTAIN_TEXT", "Answer", "Answerer", "Citation", "Document", "Policy", "compose",
-           "named_terms"]
+__all__ = ["ABSTAIN_TEXT", "Answer", "Answerer", "Citation", "Policy", "compose"]

@@ -9,116 +9,17 @@ rankings, so neither retriever's score scale matters:
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from .chunking import Chunk, Sentence, with_header
-from .config import MODES
-from .errors import SourceError, UsageError
-from .sources import Document
-from .store import IndexData
-from .store_arrays import TermMatrix
-
-_STOP_TEXT = """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing done down during
-    each either else ever few for from further get got had has have having he her here
-    hers him his how i if in into is it its itself just let like made make many may me
-    might more most much must my no nor not now of off on once only or other our out over
-    own per please same say said says shall she should since so some such tell than that
-    the their them then there these they this those through thus to too under until up
-    upon us very was way we were what when where whether which while who whom whose why
-    will with within without would yet you your
-"""
-STOPWORDS = frozenset(_STOP_TEXT.split())
-WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
-# "US" would otherwise fall to the stop word "us".
-_USA = re.compile(r"\bU\.\s?S\.(?=[\s,;:)'\"]|$)|\bUS\b|\bU\.S\b")
-# Words that name the same thing in this domain: a capital for its government, and the
-# usual names for an agreement. Both sides of a match are mapped, documents and questions.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "seoul": ("south", "korea"),
-    "tokyo": ("japan",),
-    "washington": ("usa",),
-    "america": ("usa",),
-    "american": ("usa",),
-    "pact": ("agreement",),
-    "deal": ("agreement",),
-    "accord": ("agreement",),
-    "treaty": ("agreement",),
-    "nation": ("country",),
-}
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=4096)
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
-
-
-@lru_cache(maxsize=1)
-def _synonyms() -> dict[str, tuple[str, ...]]:
-    return {_stem(k): tuple(_stem(v) for v in vs) for k, vs in SYNONYMS.items()}
-
-
-def tokenize(text: str, synonyms: bool = True) -> list[str]:
-    """Lower-cased, stemmed content words (stop words and possessive 's dropped).
-
-    Domain synonyms are mapped to one form, so "Seoul" matches "South Korea".
-
-    >>> tokenize("Why did Seoul threaten to end the pact's renewal?")
-    ['south', 'korea', 'threaten', 'end', 'agreement', 'renew']
-    >>> tokenize("the U.S. and the US", synonyms=False)
-    ['usa', 'usa']
-    """
-    words = (w.lower() for w in WORD.findall(_USA.sub("USA", text)))
-    words = (re.sub(r"['\u2019]s$", "", w) for w in words)
-    stems = [_stem(w) for w in words if w and w not in STOPWORDS]
-    if not synonyms:
-        return stems
-    table = _synonyms()
-    return [t for stem in stems for t in table.get(stem, (stem,))]
-
-
-def rarity(word: str) -> float:
-    """How informative a word is in general English: 7 minus its Zipf frequency, in 0.5..5.
-
-    A word the question shares with a sentence matters more when it is rare ("Tomita")
-    than when it is common ("said"); corpus statistics are too thin to tell on two articles.
-    """
-    from wordfreq import zipf_frequency
-
-    return min(5.0, max(0.5, 7.0 - zipf_frequency(word, "en")))
-
-
-@lru_cache(maxsize=8192)
-def term_weights(text: str) -> dict[str, float]:
-    """Each distinct indexed term of ``text`` with the rarity of the word it came from.
-
-    >>> w = term_weights("Who recalled Ambassador Koji Tomita?")
-    >>> w["tomita"] > w["recal"]
-    True
-    """
-    weights: dict[str, float] = {}
-    for word in WORD.findall(_USA.sub("USA", text)):
-        for term in tokenize(word):
-            weights[term] = max(weights.get(term, 0.0), rarity(word.lower()))
-    return weights
+from ..config import MODES
+from ..errors import UsageError
+from ..store import IndexData, bm25_from
 
 
 @dataclass(frozen=True)
@@ -171,84 +72,6 @@ def keep_leaders(fused: Sequence[tuple[int, float]], rankings: Sequence[Sequence
             break
         top[spare[-1]] = item
     return sorted(top, key=lambda p: (-p[1], p[0]))
-
-
-TOKENIZER_VERSION = 1  # bump when tokenize() changes in a way the patterns below miss
-
-
-def tokenizer_fingerprint() -> str:
-    """A digest of everything the stored BM25 terms depend on; when it changes, the index
-    is stale and rebuilt (queries would otherwise be tokenised unlike the stored terms)."""
-    from importlib.metadata import version
-
-    parts = [str(TOKENIZER_VERSION), _STOP_TEXT, json.dumps(SYNONYMS, sort_keys=True),
-             WORD.pattern, _USA.pattern, version("bm25s"), version("PyStemmer")]
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
-
-
-def bm25s_module() -> Any:
-    """bm25s, imported on first use, with its logger quieted."""
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
-    return bm25s
-
-
-def tokenize_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[list[str]]:
-    """The terms of each chunk with its title header: what chunk BM25 indexes."""
-    docs = {d.id: d for d in documents}
-    return [tokenize(with_header(c.text, docs[c.doc_id])) for c in chunks]
-
-
-def tokenize_windows(sentences: Sequence[Sentence]) -> list[list[str]]:
-    """The terms of each sentence with its neighbours: what window BM25 indexes."""
-    return [tokenize(w) for w in sentence_windows(sentences)]
-
-
-def build_bm25(documents: Sequence[Document], chunks: Sequence[Chunk],
-               sentences: Sequence[Sentence]) -> tuple[TermMatrix, TermMatrix]:
-    """The chunk and the sentence-window BM25 matrices, computed once at index time."""
-    chunk_bm25 = bm25_matrix(tokenize_chunks(documents, chunks))
-    return chunk_bm25, bm25_matrix(tokenize_windows(sentences))
-
-
-def bm25_matrix(token_lists: Sequence[Sequence[str]]) -> TermMatrix:
-    """bm25s's scores for ``token_lists`` as plain arrays, terms in sorted order.
-
-    Sorting the terms makes a build deterministic (bm25s numbers them in set order);
-    a term's column holds the same scores in either numbering, so every query scores
-    the same.
-    """
-    vocab = sorted({t for tokens in token_lists for t in tokens})
-    if not vocab:
-        raise SourceError("The sources hold no words to search: every sentence is empty or "
-                          "made only of stop words.",
-                          fix="Add documents with text to the sources folder.")
-    ids = {t: i for i, t in enumerate(vocab)}
-    model = bm25s_module().BM25()
-    model.index(([[ids[t] for t in tokens] for tokens in token_lists], ids),
-                show_progress=False)
-    return matrix_of(model, vocab)
-
-
-def matrix_of(model: Any, vocab: Sequence[str]) -> TermMatrix:
-    """The arrays of an indexed bm25s model whose term ``i`` is ``vocab[i]``."""
-    scores = model.scores
-    return TermMatrix(scores["data"], scores["indices"], scores["indptr"], tuple(vocab),
-                      int(scores["num_docs"]))
-
-
-def bm25_from(matrix: TermMatrix) -> Any:
-    """A bm25s model over stored arrays, as ``BM25.index`` leaves one; nothing is rebuilt."""
-    model = bm25s_module().BM25()
-    vocab = {t: i for i, t in enumerate(matrix.vocab)}
-    vocab.setdefault("", len(vocab))  # the empty token index() adds (create_empty_token)
-    model.scores = {"data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr,
-                    "num_docs": matrix.rows}
-    model.vocab_dict = vocab
-    model.unique_token_ids_set = set(vocab.values())
-    model.nonoccurrence_array = None  # only BM25L and BM25+ have one
-    return model
 
 
 class Retriever:
@@ -370,13 +193,3 @@ def _top(scores: Any, n: int) -> list[tuple[int, float]]:
     top = np.argpartition(-scores, n - 1)[:n]
     ranked = sorted(top.tolist(), key=lambda i: (-scores[i], i))
     return [(i, float(scores[i])) for i in ranked if scores[i] > 0]
-
-
-def sentence_windows(sentences: Sequence[Sentence]) -> list[str]:
-    """Each sentence with its neighbours in the same document, for BM25."""
-    out = []
-    for i, s in enumerate(sentences):
-        lo = i - 1 if i > 0 and sentences[i - 1].doc_id == s.doc_id else i
-        hi = i + 1 if i + 1 < len(sentences) and sentences[i + 1].doc_id == s.doc_id else i
-        out.append(" ".join(x.text for x in sentences[lo : hi + 1]))
-    return out

@@ -37,11 +37,10 @@ from typing import Any
 
 import numpy as np
 
-from .chunking import Chunk, Sentence
-from .errors import IndexCorruptError
-from .sources import Document
-from .store_arrays import MalformedFile, TermMatrix, matrix_files, parse_matrix
-from .store_faiss import build_vector_index, index_bytes, index_from_bytes
+from ..errors import IndexCorruptError
+from ..ingest import Chunk, Document, Sentence
+from .arrays import MalformedFile, TermMatrix, matrix_files, parse_matrix
+from .faiss_index import build_vector_index, index_bytes, index_from_bytes
 
 log = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ModelError
 from . import onnx_backend
-from .errors import ModelError
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ class Embedder:
         if encoder is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             path = onnx_backend.cached_model(self.model_path, self.model_id, self.backend,
-                                             self.cache_dir, [default_cache_dir()])
+                                             self.cache_dir, export_onnx, [default_cache_dir()])
             threads = max(1, os.cpu_count() or 1) if bulk else 1
             encoder = self._onnx[key] = onnx_backend.OnnxEncoder(path, self.model_path,
                                                                  threads)
@@ -216,3 +217,41 @@ class Embedder:
         """Forget the recent query vectors (benchmarks use it to time real encodes)."""
         with self._cache_lock:
             self._cache.clear()
+
+    def set_torch_threads(self, threads: int | None) -> int:
+        """Set PyTorch's intra-op threads (None: leave them); the number before."""
+        import torch
+
+        before = int(torch.get_num_threads())
+        if threads:
+            torch.set_num_threads(threads)
+        return before
+
+
+def export_onnx(model_path: str, out: Path) -> None:
+    """Export the transformer (token embeddings) of a local model folder to ONNX."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    model = AutoModel.from_pretrained(model_path, local_files_only=True).eval()
+    tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
+
+    class TokenEmbeddings(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, ids: Any, mask: Any, types: Any) -> Any:
+            return self.inner(input_ids=ids, attention_mask=mask,
+                              token_type_ids=types).last_hidden_state
+
+    sample = tokenizer(["an example sentence"], return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings about shapes: expected, harmless
+        torch.onnx.export(
+            TokenEmbeddings(model), tuple(sample[n] for n in names), str(out),
+            input_names=names, output_names=["token_embeddings"], opset_version=onnx_backend.OPSET,
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "token_embeddings"]},
+            dynamo=False,
+        )

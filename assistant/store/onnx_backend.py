@@ -1,8 +1,8 @@
 """ONNX Runtime backend: the bundled model exported locally, run without torch.
 
 sentence-transformers' own ``backend="onnx"`` needs ``optimum``, whose releases pin an
-older ``transformers``; so the export is done here with ``torch.onnx.export`` from the
-local model folder (offline, once), and inference uses ``onnxruntime`` plus the fast
+older ``transformers``; so the embedder exports the model with ``torch.onnx.export`` from
+the local model folder (offline, once), and inference uses ``onnxruntime`` plus the fast
 ``tokenizers`` tokenizer with the model's mean pooling and L2 normalisation. The fp32
 export gives the same vectors as the PyTorch model (cosine > 0.99999).
 
@@ -19,10 +19,8 @@ import logging
 import os
 import shutil
 import tempfile
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -99,10 +97,12 @@ def _valid(onnx_path: Path, source: str, warn: bool) -> bool:
 
 
 def cached_model(model_path: str, model_id: str, variant: str, cache_dir: Path,
-                 elsewhere: Sequence[Path] = ()) -> Path:
+                 exporter: Callable[[str, Path], None], elsewhere: Sequence[Path] = ()) -> Path:
     """The path of a verified ONNX export of the model, exporting it first if needed.
 
-    A verified export found in one of the ``elsewhere`` folders is copied, not redone.
+    ``exporter(model_path, out)`` writes the fp32 export (it needs torch, which this
+    module never imports). A verified export found in one of the ``elsewhere``
+    folders is copied, not redone.
     """
     slug = hashlib.sha256(model_id.encode()).hexdigest()[:12]
     onnx_path = Path(cache_dir) / f"model-{slug}-{variant}.onnx"
@@ -123,7 +123,7 @@ def cached_model(model_path: str, model_id: str, variant: str, cache_dir: Path,
     log.info("Exporting %s to ONNX (%s) in %s; done once.", model_id, variant, cache_dir)
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".export-") as tmp:
         fp32 = Path(tmp) / "model.onnx"
-        export(model_path, fp32)
+        exporter(model_path, fp32)
         out = fp32
         if variant == "onnx-int8":
             from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -143,35 +143,6 @@ def cached_model(model_path: str, model_id: str, variant: str, cache_dir: Path,
         tmp_meta.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         os.replace(tmp_meta, meta_path)
     return onnx_path
-
-
-def export(model_path: str, out: Path) -> None:
-    """Export the transformer (token embeddings) of a local model folder to ONNX."""
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    model = AutoModel.from_pretrained(model_path, local_files_only=True).eval()
-    tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
-
-    class TokenEmbeddings(torch.nn.Module):
-        def __init__(self, inner: Any) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, ids: Any, mask: Any, types: Any) -> Any:
-            return self.inner(input_ids=ids, attention_mask=mask,
-                              token_type_ids=types).last_hidden_state
-
-    sample = tokenizer(["an example sentence"], return_tensors="pt")
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    with torch.inference_mode(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tracer warnings about shapes: expected, harmless
-        torch.onnx.export(
-            TokenEmbeddings(model), tuple(sample[n] for n in names), str(out),
-            input_names=names, output_names=["token_embeddings"], opset_version=OPSET,
-            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "token_embeddings"]},
-            dynamo=False,
-        )
 
 
 class OnnxEncoder:

@@ -1,13 +1,13 @@
 """App: the Gradio web chat (and its ``/ask`` API) over one loaded ``Assistant``.
 
-Started by ``assistant serve``; with :mod:`assistant.app_eval` (the Evaluate
+Started by ``assistant serve``; with :mod:`.eval_tab` (the Evaluate
 tab) the only modules that import gradio. The assistant is loaded before launch,
 so the first answer is as fast as any other.
 
 Per-browser-session state lives in a ``gr.State`` dict (see :func:`new_session`):
 the questions asked so far (passed as ``history=`` so follow-ups are read in
 context), the answer behind each chat message (for thumbs up/down) and the last
-answer (for copy and download). Rendering is in :mod:`assistant.app_render`.
+answer (for copy and download). Rendering is in :mod:`.render`.
 
 Programmatic use::
 
@@ -34,10 +34,13 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from .answering import Answer
-from .app_eval import MAX_UPLOAD, EvalTab, build_eval_tab
-from .app_guard import RequestGuard
-from .app_render import (
+from ..config import MODES, Settings
+from ..errors import AssistantError, UsageError
+from ..evaluation.feedback import CITATION_KEYS, append_entry, make_entry
+from ..qa import Answer, Assistant
+from .eval_tab import MAX_UPLOAD, EvalTab, build_eval_tab
+from .guard import RequestGuard
+from .render import (
     CSS,
     EMPTY_PANEL,
     EXAMPLES,
@@ -49,10 +52,6 @@ from .app_render import (
     render_sources,
     user_text,
 )
-from .config import MODES, Settings
-from .errors import AssistantError, UsageError
-from .feedback import CITATION_KEYS, append_entry, make_entry
-from .pipeline import Assistant
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ would refuse, a file over :data:`MAX_UPLOAD_BYTES` or a set over :data:`MAX_QUES
 questions gives a message in the tab and nothing runs. Then every question is asked
 with the tab's k and mode, with a progress bar, and the tab shows the metrics table
 and the failing questions with what was retrieved (rendered by
-:func:`assistant.app_render.render_eval_result`: every string escaped, since an
+:func:`assistant.web.render.render_eval_result`: every string escaped, since an
 uploaded file is hostile input). The JSON report (the same as ``assistant eval
 --json``) and the Markdown report can be downloaded.
 
@@ -26,13 +26,12 @@ from typing import Any
 
 import gradio as gr
 
-from . import reports
-from .answering import Policy
-from .app_render import EVAL_EMPTY, render_eval_error, render_eval_result
-from .config import MODES, Settings
-from .errors import AssistantError, UsageError
-from .eval_command import Loaded, load_set
-from .pipeline import Assistant, validate_question
+from ..config import MODES, Settings
+from ..errors import AssistantError, UsageError
+from ..evaluation import reports
+from ..evaluation.runner import Loaded, load_set
+from ..qa import Assistant, Policy, validate_question
+from .render import EVAL_EMPTY, render_eval_error, render_eval_result
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +81,7 @@ def load_upload(path: Path, shown_name: str | None = None) -> Loaded:
 def run_loaded(assistant: Any, loaded: Loaded, k: int, mode: str,
                progress: Progress | None = None) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """Ask every question of a loaded set; (summary, records) as ``assistant eval`` makes them."""
-    from .evaluation import run_set
+    from ..evaluation.metrics import run_set
 
     _kind, questions, history_of, owners = loaded
     total = len(questions)

@@ -24,9 +24,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from .answering import Answer, Citation
-from .reports import failures as eval_failures
-from .sources import Document, date_label
+from ..evaluation.reports import failures as eval_failures
+from ..ingest import Document, date_label
+from ..qa import Answer, Citation
 
 EXAMPLES = (
     "When was GSOMIA signed?",

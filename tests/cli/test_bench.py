@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from assistant.bench import cold_ask, stats, warm_ask
+from assistant.cli.bench import cold_ask, stats, warm_ask
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
@@ -62,7 +62,7 @@ def test_ask_imports_neither_gradio_nor_torch(built_index: tuple, tmp_path: Path
 
 @pytest.mark.slow
 def test_cold_ask_and_warm_ask(built_index: tuple) -> None:
-    from assistant.pipeline import Assistant
+    from assistant.qa import Assistant
 
     settings, _ = built_index
     cold = cold_ask(settings, settings.index, runs=1)

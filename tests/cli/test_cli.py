@@ -13,7 +13,7 @@ from conftest import REPO, write_corpus
 
 from assistant.config import MAX_QUESTION_CHARS
 from assistant.errors import QuestionError
-from assistant.sources import load_documents
+from assistant.ingest.sources import load_documents
 
 QUESTION = "Why did South Korea decide to end GSOMIA in August 2019?"
 CITATION_KEYS = {"marker", "source_id", "title", "author", "publisher", "date", "quote",
@@ -96,7 +96,7 @@ def test_too_long_question_message_names_the_limit(tmp_path: Path) -> None:
 
 
 def test_validate_question_limits() -> None:
-    from assistant.pipeline import validate_question
+    from assistant.qa.question import validate_question
 
     assert validate_question("  When \u201cwas\u201d it\u200b signed? ") == 'When "was" it signed?'
     assert validate_question("q" * MAX_QUESTION_CHARS) == "q" * MAX_QUESTION_CHARS

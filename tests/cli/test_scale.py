@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
+from assistant.cli.scale import one_size, parse_sizes, print_scale, recall_at, unit_vectors
 from assistant.config import Settings
 from assistant.errors import ConfigError, UsageError
-from assistant.pipeline import build_index
-from assistant.retrieval import Retriever
-from assistant.scale import one_size, parse_sizes, print_scale, recall_at, unit_vectors
-from assistant.store import load_index
-from assistant.store_faiss import choose_index_type
+from assistant.qa.retrieval import Retriever
+from assistant.store import build_index
+from assistant.store.disk import load_index
+from assistant.store.faiss_index import choose_index_type
 
 
 def test_parse_sizes() -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from assistant import feedback
 from assistant.cli import main
 from assistant.errors import AssistantError, ConfigError
+from assistant.evaluation import feedback
 
 # The fields of a question-set line, as `assistant eval` reads them.
 FIELDS = ("id", "question", "answers", "evidence", "answerable")
@@ -131,7 +131,7 @@ def _export(tmp_path: Path, questions: list[str], out: Path) -> int:
 
 
 def test_skeleton_note_says_what_eval_needs_and_filled_lines_load(tmp_path: Path) -> None:
-    from assistant.evaluation import EvalFileError, load_questions
+    from assistant.evaluation.metrics import EvalFileError, load_questions
 
     out = tmp_path / "feedback-questions.jsonl"
     _export(tmp_path, ["When was GSOMIA signed?", "Who won the 1999 World Cup?"], out)

@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
-from assistant import eval_command, reports
-from assistant import evaluation as ev
-from assistant.cli import _common, _retrieval
+from assistant.cli import eval as eval_command
+from assistant.cli import main as cli_main
 from assistant.errors import UsageError
+from assistant.evaluation import metrics as ev
+from assistant.evaluation import reports
 
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 
 
 # --- metric functions on hand-computed cases ----------------------------------------------
@@ -153,7 +154,7 @@ QUESTIONS = [
 def _args(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="assistant")
     sub = parser.add_subparsers(dest="command")
-    eval_command.register(sub, _common, _retrieval)
+    eval_command.register(sub)
     return parser.parse_args(["eval", *argv])
 
 
@@ -201,13 +202,13 @@ def test_unknown_metric_is_usage_error_before_loading(qset: Path) -> None:
     with pytest.raises(UsageError, match="unknown metric 'hit@7'") as info:
         eval_command.run_eval(_args(str(qset), "--fail-under", "hit@7=0.5"), load)
     assert info.value.exit_code == 2
-    assert eval_command.main([str(qset), "--fail-under", "bogus=1"]) == 2
+    assert cli_main(["eval", str(qset), "--fail-under", "bogus=1"]) == 2
 
 
 def test_bad_file_exits_2_and_runs_nothing(tmp_path: Path,
                                            capsys: pytest.CaptureFixture) -> None:
     path = _jsonl(tmp_path, [QUESTIONS[0], {**QUESTIONS[1], "evidence": None}])
-    assert eval_command.main([str(path)]) == 2
+    assert cli_main(["eval", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "line 2: field 'evidence'" in err[0]
 
@@ -276,7 +277,7 @@ def test_real_files_load() -> None:
 
 @pytest.mark.slow
 def test_real_assistant_on_subset(built_index: tuple, tmp_path: Path) -> None:
-    from assistant.pipeline import Assistant
+    from assistant.qa import Assistant
 
     settings, _manifest = built_index
     lines = (REPO / "evals" / "gsomia.jsonl").read_text().splitlines()
@@ -297,7 +298,7 @@ def test_question_sets_are_checked_against_the_articles() -> None:
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     run = subprocess.run([sys.executable, str(root / "evals" / "check_evals.py"),
                           "--sources", str(root / "sources")],
                          capture_output=True, text=True, timeout=120)

@@ -10,7 +10,7 @@ from conftest import REAL_SOURCES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import (
+from assistant.ingest.chunking import (
     Chunk,
     Sentence,
     chunk_document,
@@ -19,8 +19,8 @@ from assistant.chunking import (
     sentence_spans,
     split_sentences,
 )
-from assistant.cleaning import clean_text
-from assistant.sources import PARAGRAPH_BREAK, Document, load_documents
+from assistant.ingest.cleaning import clean_text
+from assistant.ingest.sources import PARAGRAPH_BREAK, Document, load_documents
 
 PROPERTY = settings(max_examples=150, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])

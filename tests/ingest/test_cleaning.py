@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE_2019, ARTICLE_2020, FURNITURE, REAL_SOURCES, write_corpus
 
-from assistant.chunking import chunk_documents, split_sentences
-from assistant.cleaning import (
+from assistant.ingest.chunking import chunk_documents, split_sentences
+from assistant.ingest.cleaning import (
     DEFAULT_FURNITURE,
     clean_text,
     collapse_spaces,
@@ -21,7 +21,7 @@ from assistant.cleaning import (
     split_heading,
     unwrap_lines,
 )
-from assistant.sources import load_documents
+from assistant.ingest.sources import load_documents
 
 TITLE_2020 = "Korea-Japan GSOMIA Survives Amid Disputes over Historical, Trade Issues"
 KNOWN_2020 = ("But hours before GSOMIA officially lapsed in November 2019, South Korea "
@@ -255,7 +255,7 @@ def test_furniture_absent_from_documents_chunks_and_sentences(real_docs: dict) -
 
 @pytest.mark.slow
 def test_furniture_absent_from_built_index(built_index: tuple) -> None:
-    from assistant.store import load_index
+    from assistant.store.disk import load_index
 
     settings, _ = built_index
     data = load_index(settings.index)

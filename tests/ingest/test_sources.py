@@ -9,8 +9,8 @@ import pytest
 from conftest import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, write_corpus
 
 from assistant.errors import ConfigError, SourceError, UsageError
-from assistant.readers import READERS, read_html, read_markdown, read_text
-from assistant.sources import (
+from assistant.ingest.readers import READERS, read_html, read_markdown, read_text
+from assistant.ingest.sources import (
     METADATA_FILE,
     SourceMeta,
     fingerprint,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import expected_type, has_new_name, offers_reason, offers_type
+from assistant.qa.answer_types import expected_type, has_new_name, offers_reason, offers_type
 
 
 @pytest.mark.parametrize(

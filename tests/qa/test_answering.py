@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from conftest import FakeEmbedder, write_corpus
 
-from assistant.answering import Answerer, compose, named_terms
 from assistant.config import Settings
-from assistant.pipeline import build_index
-from assistant.retrieval import Retriever
-from assistant.store import load_index
+from assistant.qa.answering import Answerer, compose
+from assistant.qa.question import named_terms
+from assistant.qa.retrieval import Retriever
+from assistant.store import build_index
+from assistant.store.disk import load_index
 
 
 def test_compose_numbers_markers_in_order_and_dates_sources() -> None:

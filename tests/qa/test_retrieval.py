@@ -13,19 +13,15 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
-from assistant.chunking import with_header
 from assistant.config import Settings
 from assistant.errors import UsageError
-from assistant.pipeline import Assistant, build_index
-from assistant.retrieval import (
-    Retriever,
-    keep_leaders,
-    rrf,
-    sentence_windows,
-    tokenize,
-    tokenize_chunks,
-)
-from assistant.store import load_index
+from assistant.ingest.chunking import with_header
+from assistant.qa import Assistant
+from assistant.qa.retrieval import Retriever, keep_leaders, rrf
+from assistant.store import build_index
+from assistant.store.bm25 import sentence_windows, tokenize_chunks
+from assistant.store.disk import load_index
+from assistant.text import tokenize
 
 
 @pytest.fixture
@@ -158,15 +154,15 @@ def test_loading_never_rebuilds_bm25(fast_settings: Settings, fake_embedder: Fak
 def test_loading_does_not_tokenise_the_corpus(fast_settings: Settings, fake_embedder: FakeEmbedder,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The answerer reads term statistics from the stored matrix, not from re-tokenising."""
-    from assistant import retrieval
+    from assistant.store import bm25
 
     build_index(fast_settings, fake_embedder)
 
     def no_tokenising(*args: object, **kwargs: object) -> None:
         raise AssertionError("the corpus was tokenised while loading")
 
-    monkeypatch.setattr(retrieval, "tokenize_chunks", no_tokenising)
-    monkeypatch.setattr(retrieval, "tokenize_windows", no_tokenising)
+    monkeypatch.setattr(bm25, "tokenize_chunks", no_tokenising)
+    monkeypatch.setattr(bm25, "tokenize_windows", no_tokenising)
     bot = Assistant(fast_settings, fake_embedder, load_index(fast_settings.index))
     answer = bot.ask("When was the agreement signed?")
     assert answer.passages
@@ -178,17 +174,17 @@ def test_a_tokenizer_change_makes_the_stored_bm25_stale(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Stored terms come from tokenize(); when its rules change, the index is rebuilt."""
-    from assistant import retrieval
-    from assistant.pipeline import ensure_index, index_info
-    from assistant.store import read_manifest, staleness
+    from assistant import text
+    from assistant.store import ensure_index, index_info
+    from assistant.store.disk import read_manifest, staleness
 
     build_index(fast_settings, fake_embedder)
     manifest = read_manifest(fast_settings.index)
     assert staleness(manifest, index_info(fast_settings, fake_embedder)) is None
-    monkeypatch.setitem(retrieval.SYNONYMS, "pact", ("treaty",))
+    monkeypatch.setitem(text.SYNONYMS, "pact", ("treaty",))
     assert "tokenizer changed" in staleness(manifest, index_info(fast_settings, fake_embedder))
     rebuilt = ensure_index(fast_settings, fake_embedder)
-    assert rebuilt["tokenizer"] == retrieval.tokenizer_fingerprint() != manifest["tokenizer"]
+    assert rebuilt["tokenizer"] == text.tokenizer_fingerprint() != manifest["tokenizer"]
 
 
 def test_sources_with_no_searchable_words_are_a_clear_error(

@@ -8,7 +8,7 @@ import pytest
 
 from assistant import Assistant, Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 

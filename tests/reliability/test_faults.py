@@ -29,12 +29,13 @@ from conftest import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, FakeEmbedder
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, IndexCorruptError
-from assistant.pipeline import Assistant, build_index, ensure_index, index_info
-from assistant.sources import fingerprint
-from assistant.store import MANIFEST, load_index, read_manifest
+from assistant.ingest.sources import fingerprint
+from assistant.qa import Assistant
+from assistant.store import build_index, ensure_index, index_info
+from assistant.store.disk import MANIFEST, load_index, read_manifest
 
-REPO = Path(__file__).parents[1]
-TESTS = Path(__file__).parent
+REPO = Path(__file__).parents[2]
+TESTS = Path(__file__).parents[1]  # where conftest.py (the fake embedder) lives
 INDEX_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", "documents.jsonl",
                "chunks.jsonl", "sentences.jsonl", MANIFEST)
 NEW_PARAGRAPH = ("\n\nIn a later note, the archivist Pemberton Quillfeather catalogued the "
@@ -84,7 +85,8 @@ DRIVER = r"""
 import random, sys, time
 sys.path.insert(0, sys.argv[3])
 from conftest import FakeEmbedder
-from assistant import pipeline, store
+from assistant.store import build as pipeline
+from assistant.store import disk as store
 from assistant.config import Settings
 
 write = store._write_synced
@@ -92,12 +94,12 @@ def slow_write(path, data):  # widen the window in which a kill lands mid-write
     write(path, data)
     time.sleep(random.uniform(0, 0.004))
 store._write_synced = slow_write
-swap = pipeline.write_index_files
+swap = pipeline.write_index
 def announced(*args, **kwargs):
     print("WRITING", flush=True)
     swap(*args, **kwargs)
     print("SWAPPED", flush=True)
-pipeline.write_index_files = announced
+pipeline.write_index = announced
 from pathlib import Path
 pipeline.build_index(Settings(sources=Path(sys.argv[1]), index=Path(sys.argv[2])),
                      FakeEmbedder(32))
@@ -367,9 +369,9 @@ def test_source_changes_are_seen_and_refresh_swaps_while_answering(
 def test_refresh_of_a_broken_source_keeps_answering(fast_settings: Settings,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A source that cannot be read stops the rebuild; the loaded index keeps answering."""
-    import assistant.pipeline as pipeline
+    import assistant.store.build as build
 
-    monkeypatch.setattr(pipeline, "Embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(build, "Embedder", lambda *a, **k: FakeEmbedder())
     bot = Assistant.load(fast_settings)
     (fast_settings.sources / "broken.txt").write_bytes(b"\xff\xfe\x00bad")
     assert bot.status().state == "stale"

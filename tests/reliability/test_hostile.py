@@ -20,11 +20,12 @@ from conftest import REAL_SOURCES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.answering import ABSTAIN_TEXT, Answer
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.pipeline import Assistant, build_index
-from assistant.store import load_index
+from assistant.qa import Assistant
+from assistant.qa.answering import ABSTAIN_TEXT, Answer
+from assistant.store import build_index
+from assistant.store.disk import load_index
 
 # The oldest Gradio release without a known advisory against what this app uses (file
 # routes, queue, login, uploads): 6.16.0 fixes CVE-2026-49119 / PYSEC-2026-2179 (path
@@ -196,7 +197,7 @@ def test_gradio_is_at_least_the_minimum_without_known_advisories() -> None:
 
 
 def test_pyproject_pins_gradio_at_or_above_the_minimum() -> None:
-    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     spec = re.search(r'"gradio>=([\d.]+)', pyproject)
     assert spec, "gradio is not pinned with a lower bound"
     assert _numbers(spec.group(1)) >= MIN_GRADIO, (

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 WALK_OUT = "Why did South Korea walk out of GSOMIA?"
 
 pytestmark = pytest.mark.slow

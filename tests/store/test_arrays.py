@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
-from assistant import store
-from assistant.chunking import chunk_documents
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError
-from assistant.pipeline import build_index
-from assistant.retrieval import build_bm25
-from assistant.sources import load_documents
-from assistant.store import MANIFEST, load_index
-from assistant.store_arrays import TermMatrix, file_names, matrix_files, parse_matrix
+from assistant.ingest.chunking import chunk_documents
+from assistant.ingest.sources import load_documents
+from assistant.store import build_index
+from assistant.store import disk as store
+from assistant.store.arrays import TermMatrix, file_names, matrix_files, parse_matrix
+from assistant.store.bm25 import build_bm25
+from assistant.store.disk import MANIFEST, load_index
 
 BM25_FILES = (*file_names("chunks.bm25"), *file_names("windows.bm25"))
 

@@ -16,19 +16,19 @@ import numpy as np
 import pytest
 from conftest import SOURCES_TOML, FakeEmbedder, write_corpus
 
-from assistant import store
-from assistant.chunking import chunk_documents
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError
-from assistant.pipeline import build_index, ensure_index
-from assistant.retrieval import build_bm25
-from assistant.sources import load_documents, sha256_file
-from assistant.store import FORMAT_VERSION, MANIFEST, load_index, read_manifest, staleness
-from assistant.store_arrays import file_names
+from assistant.ingest.chunking import chunk_documents
+from assistant.ingest.sources import load_documents, sha256_file
+from assistant.store import build_index, ensure_index
+from assistant.store import disk as store
+from assistant.store.arrays import file_names
+from assistant.store.bm25 import build_bm25
+from assistant.store.disk import FORMAT_VERSION, MANIFEST, load_index, read_manifest, staleness
 
 DATA_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", *file_names("chunks.bm25"),
               "documents.jsonl", "chunks.jsonl", "sentences.jsonl", *file_names("windows.bm25"))
-PACKAGE = Path(__file__).parents[1] / "assistant"
+PACKAGE = Path(__file__).parents[2] / "assistant"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -165,8 +165,7 @@ def test_failed_build_stage_leaves_previous_index(built: tuple[Settings, dict], 
         raise MemoryError("serialize failed")
 
     if stage == "serialize":
-        monkeypatch.setattr(store, "serialize", boom)
-        monkeypatch.setattr("assistant.pipeline.serialize", boom, raising=False)
+        monkeypatch.setattr("assistant.store.build.serialize", boom)
     (settings.sources / "alpha.txt").write_text("Changed again.", "utf-8")
     with pytest.raises(MemoryError):
         build_index(settings, BrokenEmbedder() if stage == "embed" else FakeEmbedder())

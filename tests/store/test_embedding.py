@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder, write_corpus
 
-from assistant import vector_cache
 from assistant.config import Settings
-from assistant.pipeline import build_index, embedding_cache_dir
-from assistant.store import load_index
+from assistant.store import build_index, embedding_cache_dir, vector_cache
+from assistant.store.disk import load_index
 
 ONE = "GSOMIA was signed in November 2016. It lets Seoul and Tokyo share secrets.\n"
 TWO = "Seoul said in August 2019 it would end the pact. It reversed course in November.\n"
@@ -106,7 +105,7 @@ def test_cache_never_unpickles() -> None:
 
 
 def test_clear_cache() -> None:
-    from assistant.embedding import Embedder
+    from assistant.store.embedding import Embedder
 
     emb = Embedder(backend="torch")
     emb._cache["q"] = np.zeros(3, np.float32)
@@ -115,8 +114,8 @@ def test_clear_cache() -> None:
 
 
 def test_unknown_backend_is_a_clear_error() -> None:
-    from assistant.embedding import Embedder
     from assistant.errors import ModelError
+    from assistant.store.embedding import Embedder
 
     with pytest.raises(ModelError, match="Unknown embedding backend"):
         Embedder(backend="tpu")
@@ -131,7 +130,7 @@ QUESTIONS = ["When was GSOMIA signed?", "Why did Seoul threaten to end the pact 
 @pytest.mark.slow
 def test_onnx_matches_torch_and_is_cached_with_checksum(tmp_path: Path,
                                                         caplog: pytest.LogCaptureFixture) -> None:
-    from assistant.embedding import Embedder
+    from assistant.store.embedding import Embedder
 
     torch_vecs = Embedder(backend="torch").encode(QUESTIONS)
     onnx = Embedder(backend="onnx", cache_dir=tmp_path)
@@ -143,7 +142,7 @@ def test_onnx_matches_torch_and_is_cached_with_checksum(tmp_path: Path,
     exported = list(tmp_path.glob("model-*-onnx.onnx"))
     assert len(exported) == 1
     meta = json.loads(exported[0].with_suffix(".json").read_text())
-    from assistant.onnx_backend import file_sha256
+    from assistant.store.onnx_backend import file_sha256
 
     assert meta["sha256"] == file_sha256(exported[0])
     # A damaged export is detected and replaced, not used.
@@ -159,8 +158,8 @@ def test_onnx_matches_torch_and_is_cached_with_checksum(tmp_path: Path,
 
 def test_failed_export_falls_back_to_torch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            caplog: pytest.LogCaptureFixture) -> None:
-    from assistant import onnx_backend
-    from assistant.embedding import Embedder
+    from assistant.store import onnx_backend
+    from assistant.store.embedding import Embedder
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("exporter exploded")

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 START_TIMEOUT_S = 120
 WALK_OUT = "Why did South Korea walk out of GSOMIA?"
 BANANA = "What is the best recipe for banana bread?"
@@ -254,7 +254,7 @@ def _upload_status(url: str, size: int) -> int:
 
 
 def test_uploads_over_the_size_limit_are_refused(server: Server) -> None:
-    from assistant.app_eval import MAX_UPLOAD_BYTES
+    from assistant.web.eval_tab import MAX_UPLOAD_BYTES
 
     assert _upload_status(server.url, 1000) == 200
     assert _upload_status(server.url, MAX_UPLOAD_BYTES + 1) == 413

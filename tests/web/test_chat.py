@@ -17,16 +17,18 @@ from typing import Any
 import gradio as gr
 import pytest
 
-from assistant import app, app_eval
-from assistant.answering import Answer, Citation
-from assistant.commands import load_auth, parse_auth
+from assistant.cli.commands import load_auth, parse_auth
 from assistant.config import Settings
 from assistant.errors import ConfigError, UsageError
-from assistant.pipeline import IndexStatus, validate_question
-from assistant.retrieval import Passage
-from assistant.sources import Document
+from assistant.ingest.sources import Document
+from assistant.qa import IndexStatus
+from assistant.qa.answering import Answer, Citation
+from assistant.qa.question import validate_question
+from assistant.qa.retrieval import Passage
+from assistant.web import app
+from assistant.web import eval_tab as app_eval
 
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 EVIL = "<img src=x onerror=alert(1)> [x](javascript:alert(1))"
 
 
@@ -255,7 +257,7 @@ CHAINS = {
 @pytest.fixture(scope="module")
 def real_chat(built_index: tuple[Settings, dict], tmp_path_factory: pytest.TempPathFactory
               ) -> app.ChatApp:
-    from assistant.pipeline import Assistant
+    from assistant.qa import Assistant
 
     settings, _ = built_index
     settings = settings.replace(feedback_log=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
@@ -374,8 +376,8 @@ def test_launch_binds_loopback_with_login_and_a_bounded_queue(
 
 @pytest.mark.parametrize("bad", [2.5, True, "x", float("inf"), 0, 11])
 def test_check_k_refuses_anything_but_a_whole_number_in_range(bad: object) -> None:
-    from assistant.app import check_k
     from assistant.errors import UsageError
+    from assistant.web.app import check_k
 
     with pytest.raises(UsageError):
         check_k(bad)

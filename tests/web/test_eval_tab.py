@@ -13,18 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app_render import assert_inert
+from test_render import assert_inert
 
-from assistant import app, app_eval, reports
-from assistant import app_render as r
-from assistant.answering import Answer, Citation
 from assistant.config import Settings
 from assistant.errors import UsageError
-from assistant.evaluation import METRICS
-from assistant.pipeline import validate_question
-from assistant.retrieval import Passage
+from assistant.evaluation import reports
+from assistant.evaluation.metrics import METRICS
+from assistant.qa.answering import Answer, Citation
+from assistant.qa.question import validate_question
+from assistant.qa.retrieval import Passage
+from assistant.web import app
+from assistant.web import eval_tab as app_eval
+from assistant.web import render as r
 
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script> [x](javascript:alert(3)) ${x}"
 SIGNED = "GSOMIA was signed in November 2016."
 

@@ -7,11 +7,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from assistant import app_render as r
-from assistant.answering import Answer, Citation
-from assistant.pipeline import IndexStatus
-from assistant.retrieval import Passage
-from assistant.sources import Document
+from assistant.ingest.sources import Document
+from assistant.qa import IndexStatus
+from assistant.qa.answering import Answer, Citation
+from assistant.qa.retrieval import Passage
+from assistant.web import render as r
 
 PAYLOADS = (
     "<img src=x onerror=alert(1)>",

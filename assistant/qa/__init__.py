@@ -1,0 +1,20 @@
+"""QA: answer a question from the index: analyse it, retrieve passages, quote and cite.
+
+The stages run in this order, each taking the records of the one before:
+``question.analyse`` (text -> ``Question``), ``retrieval.Retriever.search``
+(``Question`` -> ranked ``Passage`` records) and ``answering`` (passages -> an
+``Answer`` with ``Citation`` records, or an abstention). ``Assistant`` is the facade
+that loads the index once and runs them.
+
+>>> from assistant.qa import analyse
+>>> analyse("When was GSOMIA signed?").answer_type
+'time'
+"""
+
+from .answering import ABSTAIN_TEXT, Answer, Citation, Policy
+from .assistant import Assistant, IndexStatus
+from .question import Question, analyse, validate_question
+from .retrieval import Passage
+
+__all__ = ["ABSTAIN_TEXT", "Answer", "Assistant", "Citation", "IndexStatus", "Passage", "Policy",
+           "Question", "analyse", "validate_question"]

@@ -1,0 +1,133 @@
+"""Question analysis: read a question once, into a ``Question`` record the later steps use.
+
+Retrieval and answering take the record and never re-read the text: the query in
+the context of the conversation, its terms and their weights, the names and numbers
+it gives, and the kind of answer it expects are all worked out here.
+
+>>> q = analyse("Why did Seoul want to end it?", ["When was GSOMIA signed?"])
+>>> q.query
+'When was GSOMIA signed? Why did Seoul want to end it?'
+>>> q.follow_up, q.asks_reason, q.named
+(True, True, ('gsomia', 'south', 'korea'))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import MAX_QUESTION_CHARS
+from ..errors import QuestionError
+from ..ingest import normalize_characters
+from ..text import term_weights, tokenize
+from .answer_types import asks_reason, expected_type
+
+# Words that point back at an earlier turn ("it", "they", "that deal").
+_ANAPHORA = re.compile(
+    r"\b(it|its|they|them|their|theirs|this|that|these|those|he|she|him|her|his|there|then|"
+    r"the (pact|deal|agreement|accord|decision|move|court|country|countries)|"
+    r"in response|in return|instead|afterwards|after that|before that|as a result|the same)\b",
+    re.IGNORECASE,
+)
+_CONNECTIVE = re.compile(r"^\s*(and|but|so|also|what about|how about|what else)\b", re.I)
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w-]+")
+# A name or number in a question (any capitalised word but the first, or digits). Dots
+# stay inside the match so that "U.S." reaches the tokenizer whole, as "usa".
+_NAMED = re.compile(r"(?<=\s)[A-Z][\w.-]*|\b\d+\b")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question, analysed once.
+
+    ``text`` is the validated question; ``query`` is what retrieval searches for (the
+    question, prefixed by the turn(s) it leans on when it is a follow-up).
+    """
+
+    text: str
+    query: str
+    history: tuple[str, ...]
+    follow_up: bool
+    tokens: tuple[str, ...]  # the query's BM25 terms
+    weights: Mapping[str, float]  # the question's terms and their rarity
+    query_weights: Mapping[str, float]  # the same for the query in context
+    named: tuple[str, ...]  # terms of the names and numbers the query gives
+    answer_type: str  # see answer_types.expected_type
+    asks_reason: bool
+
+    @property
+    def in_context(self) -> bool:
+        """Was the question widened by an earlier turn?"""
+        return self.query != self.text
+
+
+def validate_question(question: Any) -> str:
+    """The question, cleaned of invisible characters, or a clear error."""
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.", fix="Pass a string.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question is {len(question):,} characters long; the limit is "
+            f"{MAX_QUESTION_CHARS:,}.",
+            fix="Shorten it to the essential question.",
+        )
+    cleaned = " ".join(normalize_characters(question).split())
+    if not cleaned:
+        raise QuestionError("The question is empty.",
+                            fix='Type a question, e.g. "When was GSOMIA signed?".')
+    return cleaned
+
+
+def is_follow_up(question: str) -> bool:
+    """Does the question lean on an earlier turn (a pronoun, or a short elliptic form)?
+
+    >>> is_follow_up("What did Japan do about it?"), is_follow_up("When was GSOMIA signed?")
+    (True, False)
+    >>> is_follow_up("And the US?"), is_follow_up("Why?"), is_follow_up("Who is Kim In-chul?")
+    (True, True, False)
+    """
+    if _ANAPHORA.search(question) or _CONNECTIVE.match(question):
+        return True
+    return len(tokenize(question)) <= 2 and not _NAME.search(question.strip())
+
+
+def contextualize(question: str, history: Sequence[str]) -> str:
+    """The retrieval query: a follow-up is prefixed with the turn(s) it leans on.
+
+    ``history`` holds the earlier questions of the conversation, oldest first.
+
+    >>> contextualize("Why did Seoul want to end it?", ["When was GSOMIA signed?"])
+    'When was GSOMIA signed? Why did Seoul want to end it?'
+    >>> contextualize("When was GSOMIA signed?", ["Who is Kim?"])
+    'When was GSOMIA signed?'
+    """
+    if not history or not is_follow_up(question):
+        return question
+    context = [history[-1]]
+    if len(history) >= 2 and is_follow_up(history[-1]):
+        context.insert(0, history[-2])
+    return " ".join([*context, question])
+
+
+def named_terms(question: str) -> list[str]:
+    """The terms of the names and numbers a question gives (its first word aside).
+
+    >>> named_terms("Did the U.S. ask Tokyo in 2019?")
+    ['usa', 'japan', '2019']
+    """
+    # One letter is never a name: "U. S." or "D.C." would read as unknown names "u", "s".
+    return [t for m in _NAMED.finditer(question) for t in tokenize(m.group(0)) if len(t) > 1]
+
+
+def analyse(question: Any, history: Sequence[Any] = ()) -> Question:
+    """Validate ``question`` (and the earlier questions) and analyse it in their context."""
+    text = validate_question(question)
+    earlier = tuple(validate_question(h) for h in history
+                    if not isinstance(h, str) or h.strip())
+    query = contextualize(text, earlier)
+    return Question(text=text, query=query, history=earlier, follow_up=query != text,
+                    tokens=tuple(tokenize(query)), weights=term_weights(text),
+                    query_weights=term_weights(query), named=tuple(named_terms(query)),
+                    answer_type=expected_type(text), asks_reason=asks_reason(text))

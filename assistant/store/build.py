@@ -1,0 +1,115 @@
+"""Build: read, clean, chunk and embed the sources, then write the index atomically.
+
+``ensure_index`` is what loading calls: it builds when the index is missing, and
+rebuilds (logging one line saying why) when the sources, model, chunking or
+tokenizer changed since the manifest was written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..ingest import chunk_documents, fingerprint, load_documents, with_header
+from ..text import tokenizer_fingerprint
+from . import vector_cache
+from .bm25 import build_bm25
+from .disk import make_manifest, read_manifest, serialize, staleness, write_index
+from .embedding import Embedder
+from .faiss_index import choose_index_type, set_threads
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+def index_info(settings: Settings, embedder: Embedder) -> dict[str, Any]:
+    """The manifest fields that, when they change, make an index stale."""
+    return {
+        "model_id": embedder.model_id,
+        "chunking": {"target_words": settings.chunk_words,
+                     "overlap_sentences": settings.overlap_sentences},
+        "sources": fingerprint(settings.sources),
+        "tokenizer": tokenizer_fingerprint(),
+    }
+
+
+def build_index(settings: Settings, embedder: Embedder,
+                progress: Progress | None = None) -> dict[str, Any]:
+    """Read, clean, chunk and embed the sources; write the index atomically."""
+    say = progress or (lambda _msg: None)
+    info = index_info(settings, embedder)
+    docs = load_documents(settings.sources)
+    sentences, chunks = chunk_documents(docs, settings.chunk_words, settings.overlap_sentences)
+    say(f"Read {len(docs)} documents: {len(chunks)} chunks, {len(sentences)} sentences.")
+    say("Embedding chunks and sentences...")
+    by_id = {d.id: d for d in docs}
+    texts = [with_header(c.text, by_id[c.doc_id]) for c in chunks] + [s.text for s in sentences]
+    vectors, reused = _embed_cached(settings, embedder, texts, show_progress=progress is not None)
+    say(f"{reused} embeddings reused, {len(texts) - reused} new.")
+    say("Indexing chunks and sentence windows for BM25...")
+    bm25 = build_bm25(docs, chunks, sentences)
+    index_type = choose_index_type(len(chunks), settings.index_type, settings.hnsw_threshold)
+    files = serialize(docs, chunks, sentences, vectors[: len(chunks)], vectors[len(chunks):],
+                      bm25, index_type, m=settings.hnsw_m, ef_search=settings.hnsw_ef_search)
+    counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)}
+    manifest = make_manifest(files, {**info, "dimension": int(vectors.shape[1]),
+                                     "index_type": index_type}, counts)
+    write_index(settings.index, files, manifest)
+    say(f"Wrote index to {settings.index}.")
+    return manifest
+
+
+def embedding_cache_dir(settings: Settings) -> Path:
+    """``.assistant-cache`` beside the index: cached embeddings and the ONNX export."""
+    return Path(settings.index).parent / ".assistant-cache"
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for, caching its ONNX export beside the index."""
+    return Embedder(settings.model_path or None, settings.batch_size,
+                    backend=settings.embed_backend or None,
+                    cache_dir=embedding_cache_dir(settings))
+
+
+def _embed_cached(settings: Settings, embedder: Embedder, texts: list[str],
+                  show_progress: bool) -> tuple[Any, int]:
+    """Vectors for ``texts``, embedding only those the embedding cache does not hold."""
+    if hasattr(embedder, "use_cache_dir"):
+        embedder.use_cache_dir(embedding_cache_dir(settings))
+
+    def encode(missing: list[str]) -> Any:
+        return embedder.encode(missing, show_progress=show_progress)
+
+    return vector_cache.embed(texts, encode, embedding_cache_dir(settings), embedder.model_id)
+
+
+def cap_threads() -> None:
+    """On two cores BLAS and FAISS threads starve torch's: give them one thread each."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    set_threads(1)
+
+
+def ensure_index(settings: Settings, embedder: Embedder, *, rebuild: bool = False,
+                 progress: Progress | None = None) -> dict[str, Any]:
+    """The manifest of an index that matches the sources, building one if needed."""
+    index = Path(settings.index)
+    if rebuild or (not (index / "manifest.json").exists() and not _has_leftovers(index)):
+        if not rebuild:
+            log.info("No index at %s; building it.", index)
+        return build_index(settings, embedder, progress)
+    manifest = read_manifest(index)
+    reason = staleness(manifest, index_info(settings, embedder))
+    if reason:
+        log.warning("Index at %s is stale (%s); rebuilding.", index, reason)
+        return build_index(settings, embedder, progress)
+    return manifest
+
+
+def _has_leftovers(index: Path) -> bool:
+    present = index.is_dir() and any(index.iterdir())
+    return present or any(index.parent.glob(f".{index.name}.old-*"))

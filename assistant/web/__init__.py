@@ -1,0 +1,24 @@
+"""Web: the Gradio chat (Chat, Sources and Evaluate tabs), its rendering and its ASGI guard.
+
+The only package that imports gradio. ``serve`` is what ``assistant serve`` calls,
+importing this package lazily so that every other command starts without gradio.
+Everything from users, uploads and sources is escaped before it is rendered.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import build_app, serve
+
+__all__ = ["build_app", "serve"]
+
+
+def __getattr__(name: str) -> Any:
+    # gradio costs seconds to import; ``assistant.web.render`` alone should not pay for it.
+    if name in __all__:
+        from . import app
+
+        return getattr(app, name)
+    raise AttributeError(name)
