@@ -1,7 +1,7 @@
 """The ``Assistant`` facade: load (or build) the index once, then answer questions.
 
 >>> from assistant import Assistant                       # doctest: +SKIP
->>> bot = Assistant.load()        # builds ./index from ./sources when missing or stale
+>>> bot = Assistant.load()        # doctest: +SKIP
 >>> answer = bot.ask("Why did Seoul threaten to end the pact in 2019?")   # doctest: +SKIP
 >>> answer.citations[0].title                             # doctest: +SKIP
 'Korea-Japan GSOMIA Survives Amid Disputes over Historical, Trade Issues'

@@ -7,6 +7,7 @@ tokenizer changed since the manifest was written.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -14,10 +15,19 @@ from typing import Any
 
 from ..config import Settings
 from ..ingest import chunk_documents, fingerprint, load_documents, with_header
-from ..text import tokenizer_fingerprint
+from ..text import nlp, tokenizer_fingerprint
+from ..text.annotate import ANNOTATION_VERSION, annotate
 from . import vector_cache
 from .bm25 import build_bm25
-from .disk import make_manifest, read_manifest, serialize, staleness, write_index
+from .disk import (
+    FORMAT_VERSION,
+    MANIFEST,
+    make_manifest,
+    read_manifest,
+    serialize,
+    staleness,
+    write_index,
+)
 from .embedding import Embedder
 from .faiss_index import choose_index_type, set_threads
 
@@ -33,6 +43,7 @@ def index_info(settings: Settings, embedder: Embedder) -> dict[str, Any]:
                      "overlap_sentences": settings.overlap_sentences},
         "sources": fingerprint(settings.sources),
         "tokenizer": tokenizer_fingerprint(),
+        "annotation": f"{nlp.model_id()}/{ANNOTATION_VERSION}",
     }
 
 
@@ -51,9 +62,12 @@ def build_index(settings: Settings, embedder: Embedder,
     say(f"{reused} embeddings reused, {len(texts) - reused} new.")
     say("Indexing chunks and sentence windows for BM25...")
     bm25 = build_bm25(docs, chunks, sentences)
+    say("Parsing sentences (entities, lemmas, speakers)...")
+    notes = annotate(nlp.parse_many(s.text for s in sentences), [s.doc_id for s in sentences])
     index_type = choose_index_type(len(chunks), settings.index_type, settings.hnsw_threshold)
     files = serialize(docs, chunks, sentences, vectors[: len(chunks)], vectors[len(chunks):],
-                      bm25, index_type, m=settings.hnsw_m, ef_search=settings.hnsw_ef_search)
+                      bm25, notes, index_type, m=settings.hnsw_m,
+                      ef_search=settings.hnsw_ef_search)
     counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)}
     manifest = make_manifest(files, {**info, "dimension": int(vectors.shape[1]),
                                      "index_type": index_type}, counts)
@@ -102,12 +116,27 @@ def ensure_index(settings: Settings, embedder: Embedder, *, rebuild: bool = Fals
         if not rebuild:
             log.info("No index at %s; building it.", index)
         return build_index(settings, embedder, progress)
+    old = _format_of(index)
+    if isinstance(old, int) and not isinstance(old, bool) and 0 < old < FORMAT_VERSION:
+        log.warning("Index at %s has format version %d, older than this program's %d; "
+                    "rebuilding.", index, old, FORMAT_VERSION)
+        return build_index(settings, embedder, progress)
     manifest = read_manifest(index)
     reason = staleness(manifest, index_info(settings, embedder))
     if reason:
         log.warning("Index at %s is stale (%s); rebuilding.", index, reason)
         return build_index(settings, embedder, progress)
     return manifest
+
+
+def _format_of(index: Path) -> Any:
+    """The manifest's format version, or None when it cannot be read (``read_manifest``
+    then reports the problem, naming the file). A newer version is an error, not a
+    rebuild: it was written by a newer program."""
+    try:
+        return json.loads((index / MANIFEST).read_text(encoding="utf-8"))["format_version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _has_leftovers(index: Path) -> bool:

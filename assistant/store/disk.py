@@ -31,7 +31,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +39,13 @@ import numpy as np
 
 from ..errors import IndexCorruptError
 from ..ingest import Chunk, Document, Sentence
+from ..text.annotate import Note
 from .arrays import MalformedFile, TermMatrix, matrix_files, parse_matrix
 from .faiss_index import build_vector_index, index_bytes, index_from_bytes
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: the BM25 matrices are stored, not rebuilt at every load
+FORMAT_VERSION = 3  # 2: BM25 matrices stored; 3: sentence annotations (entities, speaker)
 MANIFEST = "manifest.json"
 FIX = "Run `assistant index` to rebuild it."
 
@@ -63,6 +64,7 @@ class IndexData:
     window_bm25: TermMatrix  # one row per sentence (its window)
     # FAISS index over the sentence vectors (None for an index built before it existed).
     sentence_index: Any = None
+    notes: list[Note] = field(default_factory=list)  # one per sentence, in order
 
 
 def _sha256(data: bytes) -> str:
@@ -74,6 +76,11 @@ def _jsonl(records: Iterable[Any]) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
+def _json_lines(rows: Iterable[Mapping[str, Any]]) -> bytes:
+    lines = (json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows)
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
 def serialize(
     documents: Sequence[Document],
     chunks: Sequence[Chunk],
@@ -81,6 +88,7 @@ def serialize(
     chunk_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
     bm25: tuple[TermMatrix, TermMatrix],
+    notes: Sequence[Note],
     index_type: str = "flat-ip",
     **hnsw: int,
 ) -> dict[str, bytes]:
@@ -99,6 +107,7 @@ def serialize(
         "documents.jsonl": _jsonl(documents),
         "chunks.jsonl": _jsonl(chunks),
         "sentences.jsonl": _jsonl(sentences),
+        "sentences.nlp.jsonl": _json_lines(n.to_json() for n in notes),
         **matrix_files("chunks.bm25", bm25[0]),
         **matrix_files("windows.bm25", bm25[1]),
     }
@@ -280,8 +289,24 @@ def load_index(index_dir: Path, manifest: Mapping[str, Any] | None = None) -> In
         )
     chunk_bm25 = read_matrix(index_dir, manifest, "chunks.bm25", len(chunks))
     window_bm25 = read_matrix(index_dir, manifest, "windows.bm25", len(sentences))
+    notes = _notes(index_dir, manifest, len(sentences))
     return IndexData(manifest, documents, chunks, sentences, chunk_index, vectors,
-                     chunk_bm25, window_bm25, sentence_index)
+                     chunk_bm25, window_bm25, sentence_index, notes)
+
+
+def _notes(index_dir: Path, manifest: Mapping[str, Any], rows: int) -> list[Note]:
+    """The sentence annotations, one per sentence, checked against the sentence count."""
+    name = "sentences.nlp.jsonl"
+    lines = read_verified(index_dir, manifest, name).decode("utf-8").split("\n")
+    try:
+        notes = [Note.from_json(json.loads(line)) for line in lines if line]
+    except (json.JSONDecodeError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise IndexCorruptError(f"Index file {index_dir / name} is malformed ({exc}).",
+                                fix=FIX) from None
+    if len(notes) != rows:
+        raise IndexCorruptError(f"Index file {index_dir / name} has {len(notes)} rows for "
+                                f"{rows} sentences.", fix=FIX)
+    return notes
 
 
 def read_matrix(index_dir: Path, manifest: Mapping[str, Any], name: str,

