@@ -21,8 +21,8 @@ from typing import Any
 
 from ..config import MODES
 from ..errors import UsageError
+from ..evaluation import breakdown, reports
 from ..evaluation import metrics as ev
-from ..evaluation import reports
 from ..evaluation.runner import Loaded, clear_query_cache, load_set, run_settings
 from .common import add_common, add_retrieval, say, settings_from
 
@@ -115,15 +115,27 @@ def run_eval(args: argparse.Namespace, load: Callable[[], Any],
     else:
         print(reports.summary_table(summary))
     print(reports.counts_line(records))
+    report.update(_breakdowns(records))
     if extra is not None:
         conv_summary, conv_records = score_set(assistant, extra, k, primary, "conversations")
         print(f"\n{args.conversations} ({extra[0]}), {primary} mode")
         print(reports.summary_table(conv_summary))
         print(reports.counts_line(conv_records))
         report["conversations"] = {"file": str(args.conversations), "summary": conv_summary,
-                                   "questions": conv_records}
+                                   "questions": conv_records, **_breakdowns(conv_records)}
     _write(args, report)
     return _gate(summary, floors)
+
+
+def _breakdowns(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Print and return the figures by intent and by form, for sets that label them."""
+    out = {}
+    for label in ("intent", "form"):
+        groups = breakdown.by_label(records, label)
+        if groups:
+            print("\n" + breakdown.table(groups, label))
+            out[f"by_{label}"] = groups
+    return out
 
 
 def _gate(summary: dict[str, float], floors: dict[str, float]) -> int:

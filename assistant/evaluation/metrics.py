@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import UsageError
 
 FIELDS = ("id", "question", "answers", "evidence", "answerable")
+LABELS = ("intent", "form", "topic")  # optional
 
 
 class EvalFileError(UsageError):
@@ -34,11 +35,16 @@ class EvalFileError(UsageError):
 
 @dataclass(frozen=True)
 class EvalQuestion:
+    """One question of a set; ``intent``, ``form`` and ``topic`` are optional labels."""
+
     id: str
     question: str
     answers: tuple[str, ...]
     evidence: tuple[str, ...]
     answerable: bool
+    intent: str = ""  # factoid, definition, cause, consequence, stance, status, ...
+    form: str = ""  # "paraphrased" or "literal"
+    topic: str = ""  # "on" or "off" (for unanswerable questions)
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,12 @@ def parse_question(row: Any, path: Path, line: int) -> EvalQuestion:
         raise _error(path, line, "field 'answerable' must be true or false.")
     if row["answerable"] and not row["answers"]:
         raise _error(path, line, "field 'answers' is empty for an answerable question.")
+    labels = {name: row.get(name) or "" for name in LABELS}
+    for name, value in labels.items():
+        if not isinstance(value, str):
+            raise _error(path, line, f"field '{name}' must be a string.")
     return EvalQuestion(row["id"], row["question"], tuple(row["answers"]), tuple(row["evidence"]),
-                    row["answerable"])
+                        row["answerable"], **labels)
 
 
 def _csv_row(row: dict[str, str]) -> dict[str, Any]:
@@ -187,10 +197,12 @@ def score(q: EvalQuestion, answer: Any, chunks_with_evidence: int, k: int) -> di
                 for c in answer.citations]
     correct = (q.answerable and not answer.abstained and contains_any(answer.text, q.answers))
     v: dict[str, Any] = {"abstained": answer.abstained, "citations_correct": cited_ok}
-    if q.answerable:
+    if q.answerable and q.evidence:  # a question answered by metadata alone has no passage
         v.update({
             "hit@1": any(relevant[:1]), "hit@3": any(relevant[:3]), "hit@5": any(relevant[:5]),
-            "mrr": mrr(relevant[:k]), "ndcg": ndcg(relevant, chunks_with_evidence, k),
+            "mrr": mrr(relevant[:k]), "ndcg": ndcg(relevant, chunks_with_evidence, k)})
+    if q.answerable:
+        v.update({
             "answer_correct": correct,
             "answer_f1": 0.0 if answer.abstained else max(token_f1(answer.text, a)
                                                           for a in q.answers),
@@ -212,13 +224,17 @@ def summarize(questions: Sequence[EvalQuestion], verdicts: Sequence[dict[str, An
         values = list(values)
         return sum(values) / len(values) if values else 0.0
 
+    on_topic = [v for q, v in zip(questions, verdicts, strict=True)
+                if not q.answerable and q.topic != "off"]
     return {
-        **{m: mean(float(v[m]) for v in ans) for m in ("hit@1", "hit@3", "hit@5", "mrr", "ndcg")},
+        **{m: mean(float(v[m]) for v in ans if m in v)
+           for m in ("hit@1", "hit@3", "hit@5", "mrr", "ndcg")},
         "answer_accuracy": mean(float(v["answer_correct"]) for v in ans),
         "answer_f1": mean(v["answer_f1"] for v in ans),
         "citation_precision": mean(float(c) for c in cites),
         "citation_coverage": mean(float(v["covered"]) for v in correct),
         "refusal_rate": mean(float(v["abstained"]) for v in unans),
+        "refusal_rate_on_topic": mean(float(v["abstained"]) for v in on_topic),
         "false_refusal_rate": mean(float(v["abstained"]) for v in ans),
         "latency_ms_p50": statistics.median(latencies) if latencies else 0.0,
         "latency_ms_p95": percentile(latencies, 95),
@@ -244,7 +260,8 @@ def run_set(assistant: Any, questions: Sequence[EvalQuestion], k: int | None = N
         data["passages"] = [{"rank": r, **p} for r, p in enumerate(data["passages"], start=1)]
         records.append({"id": q.id, **data, "verdicts": verdict,
                         "latency_ms": latencies[-1], "answerable": q.answerable,
-                        "evidence_split": q.answerable and n_rel == 0})
+                        "evidence_split": q.answerable and bool(q.evidence) and n_rel == 0,
+                        "intent": q.intent, "form": q.form, "topic": q.topic})
         if progress:
             progress(i + 1)
     return summarize(questions, verdicts, latencies), records
@@ -253,8 +270,8 @@ def run_set(assistant: Any, questions: Sequence[EvalQuestion], k: int | None = N
 # --- conversations, floors -------------------------------------------------------------
 
 METRICS = ("hit@1", "hit@3", "hit@5", "mrr", "ndcg", "answer_accuracy", "answer_f1",
-           "citation_precision", "citation_coverage", "refusal_rate", "false_refusal_rate",
-           "latency_ms_p50", "latency_ms_p95")
+           "citation_precision", "citation_coverage", "refusal_rate", "refusal_rate_on_topic",
+           "false_refusal_rate", "latency_ms_p50", "latency_ms_p95")
 # Better when lower: for these a --fail-under value is a ceiling, not a floor.
 LOWER_IS_BETTER = frozenset({"false_refusal_rate", "latency_ms_p50", "latency_ms_p95"})
 
