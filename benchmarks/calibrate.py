@@ -1,100 +1,189 @@
-"""Calibrate the answer policy on a question set and print the figures behind each choice.
+"""Fit the answer weights and the abstention model on the tuning question set.
 
-    .venv/bin/python benchmarks/calibrate.py [evals/gsomia.jsonl]
+    .venv/bin/python benchmarks/calibrate.py [--write]
 
-1. Sentence scoring: for each weight of word coverage against cosine, the share of
-   answerable questions whose chosen sentences contain an accepted answer.
-2. Abstention: a logistic regression over the evidence signals (best sentence cosine,
-   rare-word coverage, share of question words unknown to the corpus, dense/BM25
-   agreement), fitted on answerable vs unanswerable questions. Accuracy is reported by
-   5-fold cross-validation so that the figure is not measured on the data it was fit on.
-   The fitted weights are what ``assistant.answering.Policy`` holds.
+1. Every tuning question (single questions and conversation turns, each with its
+   history) is analysed, embedded and retrieved once, exactly as ``Assistant.ask`` does,
+   and its candidate sentences keep their signals.
+2. Sentence weights: coordinate ascent on answer accuracy (answerable questions, no
+   abstention), each weight tried at several multiples of its current value.
+3. Abstention: logistic regression over the signals of :mod:`assistant.qa.abstain`,
+   answerable vs unanswerable; refusal and false refusal by 5-fold cross-validation, and
+   the threshold is the highest whose cross-validated false refusal stays <= 3%.
+With ``--write`` the fitted values go to assistant/qa/fitted.json, which the package reads.
+The never-tuned split (evals/intents/test*.jsonl) and the third article are not used here.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import json
 import logging
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from assistant import Assistant, Settings
-from assistant.evaluation.metrics import contains_any, load_questions
-from assistant.qa.answering import Policy
-from assistant.text import tokenize
+from assistant.evaluation.metrics import (
+    EvalQuestion,
+    contains_any,
+    load_conversations,
+    load_questions,
+)
+from assistant.qa.abstain import FEATURES, features
+from assistant.qa.assemble import Limits, choose
+from assistant.qa.candidates import Weights
+from assistant.qa.question import analyse
 
-FEATURES = ("cosine", "coverage", "unknown", "agree", "typed", "unknown_name")
-
-
-def collect(bot: Assistant, questions: list, policy: Policy) -> tuple[np.ndarray, list[bool]]:
-    bot.answerer.policy = policy
-    rows, correct = [], []
-    for q in questions:
-        qvec = bot.embedder.encode_query(q.question)
-        passages, _ = bot.retriever.search(
-            qvec, tokenize(q.question), bot.settings.top_k, bot.settings.mode
-        )
-        ranked = bot.answerer.candidates(qvec, q.question, passages)
-        feats = bot.answerer.features(ranked[0], q.question, passages)
-        rows.append([feats[f] for f in FEATURES])
-        text = " ".join(s.sentence.text for s in bot.answerer.select(ranked))
-        correct.append(q.answerable and contains_any(text, q.answers))
-    return np.array(rows), correct
+ROOT = Path(__file__).parents[1]
+TUNE = (ROOT / "evals/intents/tune.jsonl", ROOT / "evals/intents/tune_conversations.jsonl")
+FITTED = ROOT / "assistant/qa/fitted.json"
+MAX_FALSE_REFUSAL = 0.03
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 4000,
-                 balanced: bool = False):
-    """Logistic regression on standardised features; ``balanced`` weighs the rarer class up."""
+@dataclasses.dataclass
+class Case:
+    q: EvalQuestion
+    question: object
+    ranked: list
+    passages: list
+
+
+def tuning_questions() -> list[tuple[EvalQuestion, list[str]]]:
+    out = [(q, []) for q in load_questions(TUNE[0])]
+    for conv in load_conversations(TUNE[1]):
+        out += [(t, [x.question for x in conv.turns[:i]]) for i, t in enumerate(conv.turns)]
+    return out
+
+
+def collect(bot: Assistant) -> list[Case]:
+    cases = []
+    for q, history in tuning_questions():
+        question = analyse(q.question, history, bot.corpus)
+        qvec = bot.embedder.encode_query(question.query)
+        passages, _ = bot.retriever.search(qvec, question.tokens, bot.settings.top_k,
+                                           bot.settings.mode)
+        if question.intent == "document" or not passages:
+            ranked = []
+        else:
+            ranked = bot.answerer.scorer.rank(question, bot._answer_vector(question, qvec),
+                                              passages)
+        cases.append(Case(q, question, ranked, passages))
+    return cases
+
+
+def outcome(bot: Assistant, case: Case, weights: Weights,
+            limits: Limits) -> tuple[bool, list, list]:
+    """(answer correct if not abstaining, ranked candidates, chosen sentences)."""
+    if not case.ranked:
+        text = bot.answerer.answer(case.question, None, case.passages).text
+        return case.q.answerable and contains_any(text, case.q.answers), [], []
+    ranked = sorted((s.rescored(weights) for s in case.ranked), key=lambda s: (-s.score, s.row))
+    chosen = choose(ranked, case.question, bot.answerer.evidence, limits)
+    text = " ".join(bot.answerer.evidence.sentences[s.row].text for s in chosen)
+    return case.q.answerable and contains_any(text, case.q.answers), ranked, chosen
+
+
+def accuracy(bot: Assistant, cases: list[Case], weights: Weights, limits: Limits) -> float:
+    answerable = [c for c in cases if c.q.answerable]
+    return float(np.mean([outcome(bot, c, weights, limits)[0] for c in answerable]))
+
+
+def search(bot: Assistant, cases: list[Case], weights: Weights, limits: Limits) -> Weights:
+    best = accuracy(bot, cases, weights, limits)
+    print(f"   start: {best:.3f}")
+    for _ in range(3):
+        improved = False
+        for f in dataclasses.fields(Weights):
+            value = getattr(weights, f.name)
+            for factor in (0.0, 0.5, 0.75, 1.5, 2.0, 3.0):
+                trial = dataclasses.replace(weights, **{f.name: value * factor if value else
+                                                       0.05 * factor})
+                score = accuracy(bot, cases, trial, limits)
+                if score > best + 1e-9:
+                    best, weights, improved = score, trial, True
+                    print(f"   {f.name} -> {getattr(weights, f.name):.3f}: {best:.3f}")
+        if not improved:
+            break
+    return weights
+
+
+def matrix(bot: Assistant, cases: list[Case], weights: Weights,
+           limits: Limits) -> tuple[np.ndarray, np.ndarray]:
+    rows, labels = [], []
+    for case in cases:
+        if not case.ranked:
+            continue
+        _, ranked, chosen = outcome(bot, case, weights, limits)
+        feats = features(case.question, ranked, chosen[0], case.passages,
+                         bot.answerer.vocabulary)
+        rows.append([feats[n] for n in FEATURES])
+        labels.append(float(case.q.answerable))
+    return np.array(rows), np.array(labels)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 4000):
+    """Logistic regression on standardised features; weights on the raw features."""
     mu, sd = x.mean(0), x.std(0) + 1e-9
     z = (x - mu) / sd
-    sample = np.where(y == 1, (1 - y.mean()) / y.mean(), 1.0) if balanced else np.ones(len(y))
-    sample /= sample.mean()
     w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(z @ w + b)))
-        w -= 0.1 * (z.T @ ((p - y) * sample) / len(y) + l2 * w)
-        b -= 0.1 * float(np.mean((p - y) * sample))
-    return w / sd, b - float(np.sum(w * mu / sd))  # weights on the raw features
+        w -= 0.1 * (z.T @ (p - y) / len(y) + l2 * w)
+        b -= 0.1 * float(np.mean(p - y))
+    return w / sd, b - float(np.sum(w * mu / sd))
 
 
-def cross_validate(x: np.ndarray, y: np.ndarray, threshold: float, folds: int = 5):
+def cv_scores(x: np.ndarray, y: np.ndarray, folds: int = 5) -> np.ndarray:
+    """Each question's confidence from a model fitted without its fold."""
     order = np.random.default_rng(0).permutation(len(y))
-    pred = np.zeros(len(y), dtype=bool)
+    out = np.zeros(len(y))
     for f in range(folds):
         test = order[f::folds]
         train = np.setdiff1d(order, test)
         w, b = fit_logistic(x[train], y[train])
-        pred[test] = 1 / (1 + np.exp(-(x[test] @ w + b))) >= threshold
-    return pred
+        out[test] = 1 / (1 + np.exp(-(x[test] @ w + b)))
+    return out
+
+
+def pick_threshold(scores: np.ndarray, y: np.ndarray) -> float:
+    best = 0.0
+    for t in np.arange(0.05, 0.96, 0.01):
+        if np.mean(scores[y == 1] < t) <= MAX_FALSE_REFUSAL:
+            best = float(t)
+    return round(best, 2)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help=f"write {FITTED.name}")
+    args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "evals/gsomia.jsonl")
-    questions = load_questions(path)
     bot = Assistant.load(Settings.from_env())
-    answerable = np.array([q.answerable for q in questions])
-    print(f"{len(questions)} questions ({answerable.sum()} answerable) from {path}")
-    print("\n1. Sentence scoring: coverage weight -> answer accuracy (no abstention)")
-    for w in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
-        policy = dataclasses.replace(Policy(), w_coverage=w, w_cosine=1 - w, threshold=0.0)
-        _, correct = collect(bot, questions, policy)
-        print(f"   w_coverage={w:.1f}: {np.mean(np.array(correct)[answerable]):.3f}")
-    x, _ = collect(bot, questions, dataclasses.replace(Policy(), threshold=0.0))
-    y = answerable.astype(float)
+    cases = collect(bot)
+    print(f"{len(cases)} tuning questions ({sum(c.q.answerable for c in cases)} answerable)")
+    print("\n1. Sentence weights (answer accuracy without abstention):")
+    weights = search(bot, cases, bot.answerer.scorer.w, bot.answerer.limits)
+    x, y = matrix(bot, cases, weights, bot.answerer.limits)
     w, b = fit_logistic(x, y)
-    print("\n2. Abstention model fitted on all questions:")
-    print(f"   bias={b:.3f} " + " ".join(f"{n}={v:.3f}" for n, v in zip(FEATURES, w, strict=True)))
-    for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85):
-        pred = cross_validate(x, y, t)
-        refusal = np.mean(~pred[~answerable])
-        false_refusal = np.mean(~pred[answerable])
-        print(
-            f"   threshold={t:.2f}: 5-fold CV refusal_rate={refusal:.3f} "
-            f"false_refusal_rate={false_refusal:.3f}"
-        )
+    scores = cv_scores(x, y)
+    threshold = pick_threshold(scores, y)
+    print("\n2. Abstention model:")
+    print(f"   bias={b:.3f} " + " ".join(f"{n}={v:.3f}" for n, v in zip(FEATURES, w,
+                                                                      strict=True)))
+    for t in sorted({0.3, 0.4, 0.5, 0.6, threshold}):
+        print(f"   threshold {t:.2f}: 5-fold CV refusal {np.mean(scores[y == 0] < t):.3f}, "
+              f"false refusal {np.mean(scores[y == 1] < t):.3f}")
+    print(f"   chosen threshold: {threshold:.2f} (CV false refusal <= {MAX_FALSE_REFUSAL})")
+    if args.write:
+        model = {"bias": round(b, 4), **{n: round(float(v), 4) for n, v in zip(FEATURES, w,
+                                                                              strict=True)},
+                 "threshold": threshold}
+        fitted = {"weights": {f.name: round(getattr(weights, f.name), 4)
+                              for f in dataclasses.fields(Weights)}, "model": model}
+        FITTED.write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
+        print(f"\nWrote {FITTED}.")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def clear_query_cache(assistant: Any) -> None:
 
 def run_settings(path: Path, mode: str, k: int, assistant: Any) -> dict[str, Any]:
     """The settings block of a report: file, mode, k, threshold and chunk size."""
-    from ..qa import Policy
+    from ..qa import Model
 
-    return {"file": str(path), "mode": mode, "k": k, "threshold": Policy().threshold,
+    return {"file": str(path), "mode": mode, "k": k, "threshold": Model.fitted().threshold,
             "chunk_words": int(getattr(assistant.settings, "chunk_words", 0))}

@@ -11,10 +11,12 @@ that loads the index once and runs them.
 'time'
 """
 
-from .answering import ABSTAIN_TEXT, Answer, Citation, Policy
+from .abstain import Model
+from .answering import ABSTAIN_TEXT
 from .assistant import Assistant, IndexStatus
 from .question import Question, analyse, validate_question
+from .records import Answer, Citation
 from .retrieval import Passage
 
-__all__ = ["ABSTAIN_TEXT", "Answer", "Assistant", "Citation", "IndexStatus", "Passage", "Policy",
+__all__ = ["ABSTAIN_TEXT", "Answer", "Assistant", "Citation", "IndexStatus", "Model", "Passage",
            "Question", "analyse", "validate_question"]

@@ -39,12 +39,12 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # "How long ...?" is answered by a count or a span of time ("another year").
     ("duration", re.compile(r"\bhow long\b|\bfor how many (years|months|weeks|days)\b", re.I),
      re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d[\d,.]*\b|\b(a|an|one|two|three|four|five|six|"
-                r"seven|eight|nine|ten|another|several|many|few)[ -](year|month|week|day|decade|"
+                r"seven|eight|nine|ten|several|many|few)[ -](year|month|week|day|decade|"
                 r"hour)s?\b|\b(years|months|weeks|decades)\b", re.I)),
     ("time", re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)\b|\bsince when\b"
                         r"|\bon what date\b", re.I),
      re.compile(rf"\b(1[89]|20)\d\d\b|\b({_MONTH})\b|\b(year|month|week|decade)s?\b|"
-                r"\bago\b|\bhours before\b", re.I)),
+                r"\bago\b", re.I)),
     # "Who is Kathryn Botto?" asks what someone is: a role or another name will do.
     ("person", re.compile(r"^\s*who (is|was|are|were) (?:(?:Mr|Ms|Mrs|Dr|Col|Gen)\.? )?"
                           r"(?P<who>[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*){0,3})"
@@ -56,9 +56,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                         r"\bwhat (is|was|are|were) (the |its |their )?((full|official|formal|"
                         r"exact) )*names?\b", re.I), re.compile(r"(?!)")),
 )
-# "How much ...?" may be answered by a magnitude rather than a figure ("insignificant").
-_MAGNITUDE = re.compile(r"\b(insignificant|significant|negligible|substantial|considerable|"
-                        r"minimal|little|none|enormous|vast)\b", re.I)
+# "How much ...?" may be answered by a word of degree rather than a figure: English
+# quantifiers, not words taken from any article.
+MAGNITUDE = re.compile(r"\b(little|much|more|less|most|least|none|few|many|several|plenty|"
+                       r"hardly|barely|scarcely)\b", re.I)
 # "Why ...?" is answered by a cause. These cues are loose ("after" also tells time), so a
 # sentence holding one earns a small preference, not a verdict.
 _ASKS_REASON = re.compile(r"\bwhy\b|\bwhat (led|made|caused|prompted|drove|motivated)\b|"
@@ -67,7 +68,7 @@ _ASKS_REASON = re.compile(r"\bwhy\b|\bwhat (led|made|caused|prompted|drove|motiv
 # "since" and "over" are left out: far more often time ("since 2016") than cause.
 _REASON = re.compile(r"\b(because|due to|owing to|as a result|in response|in retaliation|after|"
                      r"amid|so that|in order to|reasons?|caused?|motivat\w*|led to|"
-                     r"triggered|prompted|context|calculation|aim(?:ed)?)\b", re.I)
+                     r"triggered|prompted)\b", re.I)
 # A run of capitalised words is a name when one of its words is rare in general English
 # ("Kathryn Botto", "Abe"), not when all are common ("General Security", "Heritage").
 _NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
@@ -102,7 +103,7 @@ def offers_type(sentence: str, kind: str, question: str) -> bool:
     False
     >>> offers_type("A post by Nayoon Lee.", "name", "Who was the foreign minister?")
     False
-    >>> offers_type("Sharing has been insignificant.", "number", "How much was shared?")
+    >>> offers_type("Little has been shared.", "number", "How much was shared?")
     True
     """
     if not kind:
@@ -115,7 +116,7 @@ def offers_type(sentence: str, kind: str, question: str) -> bool:
     if _new_match(pattern, sentence, question):
         return True
     if kind == "number" and re.search(r"\bhow much\b", question, re.I):
-        return _new_match(_MAGNITUDE, sentence, question)
+        return _new_match(MAGNITUDE, sentence, question)
     return kind == "person" and has_new_name(sentence, question)
 
 

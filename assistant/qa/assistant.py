@@ -27,8 +27,10 @@ from ..store import (
     make_embedder,
     staleness,
 )
-from .answering import Answer, Answerer, answer_from
+from .answering import Answerer
+from .corpus import Corpus
 from .question import Question, analyse
+from .records import Answer
 from .retrieval import Retriever
 
 CONTEXT_BLEND = 0.5  # weight of the contextualised query in a follow-up's answer vector
@@ -55,7 +57,10 @@ class Assistant:
 
     def _install(self, data: IndexData) -> None:
         retriever = Retriever(data, self.settings.rrf_k, self.settings.candidates)
-        self.data, self.retriever, self.answerer = data, retriever, Answerer(retriever)
+        corpus = Corpus.build(data.documents, data.sentences, data.notes,
+                              retriever.chunk_vocabulary)
+        answerer = Answerer(retriever)
+        self.data, self.retriever, self.answerer, self.corpus = data, retriever, answerer, corpus
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
@@ -91,7 +96,7 @@ class Assistant:
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
             history: Sequence[str] = ()) -> Answer:
         """Answer ``question`` (in the context of earlier ``history`` questions)."""
-        return self.answer(analyse(question, history), k, mode)
+        return self.answer(analyse(question, history, self.corpus), k, mode)
 
     def answer(self, question: Question, k: int | None = None,
                mode: str | None = None) -> Answer:
@@ -104,13 +109,13 @@ class Assistant:
         t1 = time.perf_counter()
         passages, timings = retriever.search(qvec, question.tokens, k, mode)
         t2 = time.perf_counter()
-        text, citations, abstained, confidence = answer_from(
-            answerer, question, self._answer_vector(question, qvec), passages)
+        outcome = answerer.answer(question, self._answer_vector(question, qvec), passages)
         t3 = time.perf_counter()
         timings = {"embed_ms": (t1 - t0) * 1e3, **timings, "retrieval_ms": (t2 - t0) * 1e3,
                    "answer_ms": (t3 - t2) * 1e3, "total_ms": (t3 - t0) * 1e3}
-        return Answer(question.text, text, abstained, citations, tuple(passages), timings,
-                      confidence, question.query)
+        return Answer(question.text, outcome.text, outcome.abstained, outcome.citations,
+                      tuple(passages), timings, outcome.confidence, question.query,
+                      outcome.short_answer, question.intent)
 
     def _answer_vector(self, question: Question, qvec: np.ndarray) -> np.ndarray:
         """For a follow-up, sentences are judged mostly by the new question itself."""

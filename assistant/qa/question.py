@@ -15,14 +15,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import MAX_QUESTION_CHARS
 from ..errors import QuestionError
 from ..ingest import normalize_characters
-from ..text import term_weights, tokenize
+from ..text import nlp, term_weights, tokenize
+from ..text.lexicon import STANCE_WORDS
+from ..text.nlp import Parsed
 from .answer_types import asks_reason, expected_type
+from .corpus import Corpus
+from .documents import named_document
+from .intents import Reading, classify
+from .mentions import Mention, find
 
 # Words that point back at an earlier turn ("it", "they", "that deal").
 _ANAPHORA = re.compile(
@@ -40,7 +46,7 @@ _NAMED = re.compile(r"(?<=\s)[A-Z][\w.-]*|\b\d+\b")
 
 @dataclass(frozen=True)
 class Question:
-    """One question, analysed once.
+    """One question, analysed once; retrieval and answering read only this record.
 
     ``text`` is the validated question; ``query`` is what retrieval searches for (the
     question, prefixed by the turn(s) it leans on when it is a follow-up).
@@ -50,17 +56,34 @@ class Question:
     query: str
     history: tuple[str, ...]
     follow_up: bool
-    tokens: tuple[str, ...]  # the query's BM25 terms
+    tokens: tuple[str, ...]  # the query's BM25 terms, with those of linked names
     weights: Mapping[str, float]  # the question's terms and their rarity
     query_weights: Mapping[str, float]  # the same for the query in context
     named: tuple[str, ...]  # terms of the names and numbers the query gives
     answer_type: str  # see answer_types.expected_type
     asks_reason: bool
+    intent: str = "factoid"  # see intents.INTENTS
+    aspect: str = ""  # of a document question: author, publisher, date, title, summary ...
+    answer_types: tuple[str, ...] = ()  # entity labels that answer it, most likely first
+    kind: str = ""  # "duration", "magnitude", "expansion", "yesno" or ""
+    wh: str = ""  # the question word: who, what, which, where, when, how, why, ...
+    focus: str = ""  # head noun of "which court", or the term a definition asks about
+    speaker: str = ""  # whose view a stance question asks for ("author" for the writer's)
+    mentions: tuple[Mention, ...] = ()
+    relation: str = ""  # of a comparison: "after" (what happened next), "order" or ""
+    document: str = ""  # id of the document the question names
+    expansion: str = ""  # other names of the question's names, for retrieval
+    parsed: Parsed | None = field(default=None, repr=False, compare=False)
 
     @property
     def in_context(self) -> bool:
         """Was the question widened by an earlier turn?"""
         return self.query != self.text
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        """Names the question gives that the sources never mention."""
+        return tuple(m.text for m in self.mentions if not m.known)
 
 
 def validate_question(question: Any) -> str:
@@ -121,13 +144,64 @@ def named_terms(question: str) -> list[str]:
     return [t for m in _NAMED.finditer(question) for t in tokenize(m.group(0)) if len(t) > 1]
 
 
-def analyse(question: Any, history: Sequence[Any] = ()) -> Question:
-    """Validate ``question`` (and the earlier questions) and analyse it in their context."""
+def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = None) -> Question:
+    """Validate ``question`` (and the earlier questions) and analyse it in their context.
+
+    With a ``corpus`` (the loaded sources), names are linked to the sources' names and
+    the document a question names is found; without one, only the wording is read.
+    """
     text = validate_question(question)
     earlier = tuple(validate_question(h) for h in history
                     if not isinstance(h, str) or h.strip())
     query = contextualize(text, earlier)
-    return Question(text=text, query=query, history=earlier, follow_up=query != text,
-                    tokens=tuple(tokenize(query)), weights=term_weights(text),
-                    query_weights=term_weights(query), named=tuple(named_terms(query)),
-                    answer_type=expected_type(text), asks_reason=asks_reason(text))
+    parsed = nlp.parse(text)
+    reading = classify(parsed)
+    if query != text:
+        reading = _inherit(reading, earlier[-1])
+    mentions = find(parsed, corpus) if query == text else find(nlp.parse(query), corpus)
+    expansion = " ".join(f for m in mentions for f in m.forms)
+    documents = corpus.documents if corpus is not None else ()
+    return Question(
+        text=text, query=query, history=earlier, follow_up=query != text,
+        tokens=tuple(tokenize(f"{query} {expansion}")), weights=term_weights(text),
+        query_weights=term_weights(query), named=tuple(named_terms(query)),
+        answer_type=expected_type(text), asks_reason=asks_reason(text), intent=reading.intent,
+        aspect=reading.aspect, answer_types=reading.answer_types, kind=reading.kind,
+        focus=reading.focus, speaker=stance_speaker(parsed, mentions), mentions=mentions,
+        relation=reading.relation, wh=reading.wh,
+        document=named_document(query, documents), expansion=expansion, parsed=parsed)
+
+
+def _inherit(reading: Reading, before: str) -> Reading:
+    """An elliptic follow-up ("And Tokyo?") asks what the turn before asked."""
+    if reading.intent != "factoid" or reading.answer_types:
+        return reading
+    earlier = classify(nlp.parse(before))
+    return Reading(earlier.intent, earlier.aspect, earlier.answer_types, earlier.kind,
+                   reading.focus or earlier.focus, reading.wh or earlier.wh, earlier.relation)
+
+
+def stance_speaker(parsed: Parsed, mentions: Sequence[Mention]) -> str:
+    """Whose view the question asks for: "according to X", "X's view", "what does X say".
+
+    "the author" or "the writer" is returned as "author". Returns "" when the question
+    names no one (or only people in general: "experts", "officials").
+    """
+    low = parsed.text.lower()
+    if re.search(r"\b(the|this|that) (author|writer)\b|\bauthor's\b|\bwriter's\b", low):
+        return "author"
+    for token in parsed.tokens:
+        if token.dep in ("nsubj", "poss", "pobj") and token.pos in ("PROPN", "NOUN"):
+            head = parsed.tokens[token.head]
+            stance = head.lemma.lower() in STANCE_WORDS or (
+                token.dep == "pobj" and parsed.tokens[head.head].lemma.lower() == "accord")
+            if stance:
+                name = _mention_at(token.text, mentions)
+                if name:
+                    return name
+    return ""
+
+
+def _mention_at(word: str, mentions: Sequence[Mention]) -> str:
+    low = word.lower()
+    return next((m.text for m in mentions if low in m.text.lower().split()), "")

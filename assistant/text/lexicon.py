@@ -37,9 +37,9 @@ REPORTING_VERBS = _words("""
 
 # Words of a question that ask for a view rather than a fact ("what does X think").
 STANCE_WORDS = _words("""
-    say think argue warn recommend suggest believe view views position stance opinion
+    say tell think argue warn recommend suggest believe view views position stance opinion
     take feel advise advice propose urge claim contend expect predict react reaction
-    respond response make consider see criticize criticise describe characterize
+    respond response consider see criticize criticise describe characterize
     characterise assess assessment verdict concern worry fear hope want stress emphasize
     emphasise insist note
 """)

@@ -30,7 +30,7 @@ from ..config import MODES, Settings
 from ..errors import AssistantError, UsageError
 from ..evaluation import reports
 from ..evaluation.runner import Loaded, load_set
-from ..qa import Assistant, Policy, validate_question
+from ..qa import Assistant, Model, validate_question
 from .render import EVAL_EMPTY, render_eval_error, render_eval_result
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ class EvalTab:
             return render_eval_error("Something went wrong while evaluating; the error was "
                                      "logged. Please try again."), None, None
         settings = {"file": path.name, "mode": mode, "k": k_value,
-                    "threshold": Policy().threshold,
+                    "threshold": Model.fitted().threshold,
                     "chunk_words": int(getattr(self.assistant.settings, "chunk_words", 0))}
         report = reports.json_report(summary, settings, records)
         json_path, md_path = self.save("gsomia-eval", {

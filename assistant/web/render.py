@@ -261,6 +261,7 @@ _EVAL_GROUPS = (
     ("Answers", (("answer_accuracy", "accuracy"), ("answer_f1", "token F1"))),
     ("Citations", (("citation_precision", "precision"), ("citation_coverage", "coverage"))),
     ("Refusal", (("refusal_rate", "unanswerable abstained on"),
+                 ("refusal_rate_on_topic", "on-topic unanswerable abstained on"),
                  ("false_refusal_rate", "answerable wrongly abstained on"))),
     ("Latency", (("latency_ms_p50", "median"), ("latency_ms_p95", "p95"))),
 )
@@ -271,6 +272,8 @@ def metric_applies(name: str, records: Sequence[Mapping[str, Any]]) -> bool:
     answerable = [r for r in records if r.get("answerable")]
     if name == "refusal_rate":
         return len(answerable) < len(records)
+    if name == "refusal_rate_on_topic":
+        return any(not r.get("answerable") and r.get("topic") != "off" for r in records)
     if name == "citation_precision":
         return any(r.get("citations") for r in records)
     if name == "citation_coverage":

@@ -44,7 +44,7 @@ def test_a_list_marker_is_not_a_count() -> None:
 
 def test_a_duration_may_be_a_span_of_time() -> None:
     question = "How long has the pact survived?"
-    assert offers_type("It survived for another year.", "duration", question)
+    assert offers_type("It survived for two years.", "duration", question)
     assert offers_type("It was renewed for 12 months.", "duration", question)
     assert not offers_type("It survived the dispute.", "duration", question)
 
@@ -90,10 +90,10 @@ def test_the_agreement_s_own_name_asks_for_no_title() -> None:
 
 def test_how_much_may_be_answered_by_a_magnitude() -> None:
     question = "How much information has been shared?"
-    assert offers_type("There has been insignificant sharing so far.", "number", question)
+    assert offers_type("There has been little sharing so far.", "number", question)
     assert not offers_type("Sharing goes on.", "number", question)
-    assert not offers_type("Sharing has been insignificant.", "number", "How many were shared?")
-    assert not offers_type("It was significant.", "number", "How much significant data?")
+    assert not offers_type("Sharing has been little.", "number", "How many were shared?")
+    assert not offers_type("It was little.", "number", "How much little data?")
 
 
 def test_a_why_question_prefers_a_sentence_giving_a_cause() -> None:

@@ -49,30 +49,30 @@ def answerer(tmp_path: Path, fake_embedder: FakeEmbedder) -> Answerer:
 
 
 def _row(answerer: Answerer, opening: str) -> int:
-    return next(i for i, s in enumerate(answerer.sentences) if s.text.startswith(opening))
+    return next(i for i, s in enumerate(answerer.evidence.sentences) if s.text.startswith(opening))
 
 
 def test_a_sentence_leaning_back_holds_the_names_before_it(answerer: Answerer) -> None:
-    assert "botto" in answerer.sentence_tokens(_row(answerer, "She said"))
-    assert "klingner" in answerer.sentence_tokens(_row(answerer, '"Examples'))  # a bare quote
+    assert "botto" in answerer.evidence.tokens(_row(answerer, "She said"))
+    assert "klingner" in answerer.evidence.tokens(_row(answerer, '"Examples'))  # a bare quote
 
 
 def test_the_names_before_stay_in_their_paragraph(answerer: Answerer) -> None:
-    assert "tomita" not in answerer.sentence_tokens(_row(answerer, "They are"))
+    assert "tomita" not in answerer.evidence.tokens(_row(answerer, "They are"))
 
 
 def test_the_names_before_only_count_where_the_sentence_leans_back(answerer: Answerer) -> None:
-    assert "glosserman" not in answerer.sentence_tokens(_row(answerer, "Policy experts"))
+    assert "glosserman" not in answerer.evidence.tokens(_row(answerer, "Policy experts"))
 
 
 def test_the_names_before_stay_in_their_document(tmp_path: Path,
                                                  fake_embedder: FakeEmbedder) -> None:
     answerer = _answerer(tmp_path, {"a.txt": FIRST, "b.txt": SECOND}, fake_embedder)
     row = _row(answerer, "She disagreed")
-    before = answerer.sentences[row - 1]
+    before = answerer.evidence.sentences[row - 1]
     assert before.text.startswith("Mr. Terrence") and before.paragraph == \
-        answerer.sentences[row].paragraph  # only the document differs
-    assert "matsuo" not in answerer.sentence_tokens(row)
+        answerer.evidence.sentences[row].paragraph  # only the document differs
+    assert "matsuo" not in answerer.evidence.tokens(row)
 
 
 def test_named_terms_keep_dotted_acronyms_whole() -> None:

@@ -164,7 +164,8 @@ def test_thumbs_append_to_the_feedback_log(chat: tuple[app.ChatApp, Any]) -> Non
 def test_api_ask_returns_the_cli_json_and_raises_gr_error(chat: tuple[app.ChatApp, Any]) -> None:
     chat_app, _ = chat
     result = chat_app.api_ask("When was GSOMIA signed?")
-    assert set(result) == {"question", "answer", "abstained", "confidence", "citations",
+    assert set(result) == {"question", "answer", "short_answer", "intent", "abstained",
+                           "confidence", "citations",
                            "passages", "timings_ms"}
     for bad in ("", "x" * 2001):
         with pytest.raises(gr.Error):

@@ -268,7 +268,8 @@ def test_summary_table_has_every_metric_and_marks_what_does_not_apply() -> None:
     refusal = html.split('data-metric="refusal_rate"')[1].split("</tr>")[0]
     assert "n/a" in refusal  # no unanswerable question in the set
     only_unanswerable = r.render_eval_summary(SUMMARY, SETTINGS, [record("u", False)])
-    assert only_unanswerable.count("n/a") == len(METRICS) - 3  # refusal rate, latencies
+    # refusal rate (all and on-topic), latencies
+    assert only_unanswerable.count("n/a") == len(METRICS) - 4
     assert_inert(html)
 
 

@@ -1,0 +1,130 @@
+"""About: answers to questions about a document itself (author, outlet, date, title, gist).
+
+They come from the document's metadata (``sources.toml``) and its own text: the author
+from the byline or the author's bio when the article has one, the gist from an
+extractive summary, the sentences most central to the document (cosine centrality over
+the stored sentence vectors, with redundancy removed), in the order the article tells
+them. Metadata is cited as a ``document`` citation; quoted sentences as sentences.
+
+>>> centrality(np.eye(3, dtype=np.float32)).round(2).tolist()
+[0.33, 0.33, 0.33]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..ingest import Document, date_label
+from .evidence import Evidence
+from .question import Question
+
+SUMMARY_SENTENCES = 4
+REDUNDANT = 0.8  # a summary sentence this close to one already chosen is left out
+PRECISE = re.compile(r"\b(exact|exactly|precise|which day|what day|day of)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a document answer: text, and what it cites (a sentence row, or the
+    document's metadata when ``row`` is -1)."""
+
+    text: str
+    doc_id: str
+    row: int = -1
+
+
+def documents_for(question: Question, evidence: Evidence) -> list[Document]:
+    """The document the question names; else every document, oldest first."""
+    docs = list(evidence.documents.values())
+    if question.document:
+        return [evidence.documents[question.document]]
+    return sorted(docs, key=lambda d: (d.date or "9999", d.id))
+
+
+def answerable(question: Question, docs: Sequence[Document]) -> bool:
+    """Does the metadata hold what is asked (an exact day needs a full date)?"""
+    aspect = question.aspect
+    if aspect == "author":
+        return all(d.author for d in docs)
+    if aspect == "publisher":
+        return all(d.publisher for d in docs)
+    if aspect == "date":
+        precise = bool(PRECISE.search(question.text))
+        return all(d.date and (not precise or len(d.date) == 10) for d in docs)
+    return True
+
+
+def answer_parts(question: Question, evidence: Evidence,
+                 docs: Sequence[Document]) -> tuple[list[Part], str | None]:
+    """The parts of the answer, and its short answer (for a single document)."""
+    parts: list[Part] = []
+    shorts: list[str] = []
+    for doc in docs:
+        new, short = _one(question.aspect, doc, evidence)
+        parts += new
+        shorts.append(short)
+    return parts, (shorts[0] if len(docs) == 1 and shorts[0] else None)
+
+
+def _one(aspect: str, doc: Document, evidence: Evidence) -> tuple[list[Part], str]:
+    name = f"\u201c{doc.title}\u201d"
+    if aspect == "author":
+        row = _author_line(doc, evidence)
+        return [Part(f"{name} was written by {doc.author}.", doc.id, row)], _person(doc.author)
+    if aspect == "publisher":
+        return [Part(f"{name} was published by {doc.publisher}.", doc.id)], doc.publisher
+    if aspect == "date":
+        when = date_label(doc.date)
+        return [Part(f"{name} was published in {when}.", doc.id)], when
+    if aspect == "title":
+        return [Part(f"The title is {name}.", doc.id)], doc.title
+    credit = ", ".join(x for x in (_person(doc.author), doc.publisher, date_label(doc.date)) if x)
+    intro = Part(f"{name} ({credit}):", doc.id)
+    rows = summary(evidence, doc.id)
+    return [intro, *(Part(evidence.sentences[r].text, doc.id, r) for r in rows)], ""
+
+
+def _person(author: str) -> str:
+    return author.split("(")[0].strip()
+
+
+def _author_line(doc: Document, evidence: Evidence) -> int:
+    """The byline or bio sentence of the document, or -1 (then the metadata is cited)."""
+    rows = [i for i, s in enumerate(evidence.sentences)
+            if s.doc_id == doc.id and evidence.roles[i] in ("byline", "bio")]
+    bio = [i for i in rows if evidence.roles[i] == "bio"]
+    return (bio or rows or [-1])[0]
+
+
+def summary(evidence: Evidence, doc_id: str, size: int = SUMMARY_SENTENCES) -> list[int]:
+    """Rows of the most central, non-redundant body sentences, in document order."""
+    rows = [r for r in evidence.sentences_of(doc_id)
+            if not evidence.sentences[r].text.rstrip().endswith("?")]
+    if len(rows) <= size:
+        return rows
+    vectors = evidence.vectors[rows]
+    scores = centrality(vectors)
+    chosen: list[int] = []
+    for i in np.argsort(-scores, kind="stable"):
+        if all(float(vectors[i] @ vectors[j]) < REDUNDANT for j in chosen):
+            chosen.append(int(i))
+        if len(chosen) == size:
+            break
+    return sorted(rows[i] for i in chosen)
+
+
+def centrality(vectors: np.ndarray, damping: float = 0.85, rounds: int = 50) -> np.ndarray:
+    """LexRank over cosine similarities: the stationary weight of each sentence."""
+    sims = np.clip(vectors @ vectors.T, 0.0, None)
+    np.fill_diagonal(sims, 0.0)
+    rows = sims.sum(axis=1, keepdims=True)
+    n = len(vectors)
+    walk = np.where(rows > 0, sims / np.where(rows > 0, rows, 1), 1.0 / n)
+    score = np.full(n, 1.0 / n)
+    for _ in range(rounds):
+        score = (1 - damping) / n + damping * walk.T @ score
+    return score / score.sum()

@@ -1,0 +1,109 @@
+"""Abstain: is the best evidence good enough to answer, or should the assistant refuse?
+
+A logistic score over signals of the question and of its best sentences. Most weight goes
+to what the question asks and the sources lack: a name the sources never mention, an
+expected answer type (a date for "when") that no candidate holds, a person whose words are
+asked for but never quoted, an abbreviation nothing spells out. The weights are fitted by
+``benchmarks/calibrate.py`` on the tuning question set, with cross-validation; the
+threshold keeps false refusals at or below 3% there.
+
+>>> Model().confidence({name: 0.0 for name in FEATURES}) < 0.5
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+
+from ..text import term_weights
+from .candidates import Scored
+from .fitted import section
+from .question import Question
+from .retrieval import Passage
+
+FEATURES = ("cosine", "coverage", "names", "unknown_name", "unknown_terms", "unknown_nouns",
+            "typed_missing", "speaker_missing", "cue", "defines", "defines_missing", "topical",
+            "agree", "short")
+
+
+@dataclass(frozen=True)
+class Model:
+    """Logistic weights of the abstention test; abstain below ``threshold``."""
+
+    bias: float = -2.0
+    cosine: float = 3.0
+    coverage: float = 2.0
+    names: float = 1.0
+    unknown_name: float = -4.0
+    unknown_terms: float = -3.0
+    unknown_nouns: float = -2.0
+    typed_missing: float = -2.5
+    speaker_missing: float = -2.5
+    cue: float = 0.5
+    defines: float = 1.0
+    defines_missing: float = -2.0
+    topical: float = 2.0
+    agree: float = 0.3
+    short: float = 0.0
+    threshold: float = 0.5
+
+    def confidence(self, features: Mapping[str, float]) -> float:
+        z = self.bias + sum(getattr(self, name) * features[name] for name in FEATURES)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, float]) -> Model:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: float(v) for k, v in values.items() if k in names})
+
+    @classmethod
+    def fitted(cls) -> Model:
+        """The model ``benchmarks/calibrate.py --write`` fitted (defaults before a fit)."""
+        return cls.from_mapping(section("model"))
+
+
+def features(question: Question, ranked: Sequence[Scored], lead: Scored,
+             passages: Sequence[Passage], vocabulary: frozenset[str]) -> dict[str, float]:
+    """The signals the abstention test weighs, each in 0..1; ``lead`` is the sentence
+    the answer rests on."""
+    best = lead
+    top = ranked[:5]
+    weights = question.query_weights
+    total = sum(weights.values()) or 1.0
+    unknown_terms = sum(w for t, w in weights.items() if t not in vocabulary) / total
+    by_dense = sorted(passages, key=lambda p: -p.dense_score)[:3]
+    by_bm25 = sorted(passages, key=lambda p: -p.bm25_score)[:1]
+    typed_asked = bool(question.answer_types) and question.intent in ("factoid",)
+    return {
+        "cosine": best.cosine,
+        "coverage": best.coverage,
+        "names": best.names,
+        "unknown_name": float(bool(question.unknown)),
+        "unknown_terms": unknown_terms,
+        "typed_missing": float(typed_asked and not lead.typed),
+        "speaker_missing": float(bool(question.speaker) and question.speaker != "author"
+                                 and not any(s.speaker for s in top)),
+        "cue": float(best.cue),
+        "defines": float(lead.defines),
+        "defines_missing": float(question.intent == "definition" and not lead.defines),
+        "topical": max((p.dense_score for p in passages), default=0.0),
+        "agree": float(bool({p.index for p in by_dense} & {p.index for p in by_bm25})),
+        "unknown_nouns": unknown_nouns(question, vocabulary),
+        "short": float(len(question.weights) <= 2),
+    }
+
+
+def unknown_nouns(question: Question, vocabulary: frozenset[str]) -> float:
+    """The rarity-weighted share of the question's nouns that the sources never use.
+
+    Nouns carry the topic ("population", "weather"); a paraphrase changes verbs far
+    more often than the things it asks about.
+    """
+    if question.parsed is None:
+        return 0.0
+    nouns = [t.text for t in question.parsed.tokens if t.pos in ("NOUN", "PROPN")]
+    weights = {term: weight for noun in nouns for term, weight in term_weights(noun).items()}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t not in vocabulary) / total if total else 0.0

@@ -1,0 +1,140 @@
+"""Assemble: choose the sentences an answer quotes, by intent, and its short answer.
+
+- A typed factoid, a definition or a yes/no question: the best sentence (and a close
+  runner-up that also holds the asked-for type), with the entity, date or number it
+  gives as the short answer.
+- Why, what-if and stance questions: two to four sentences that each add a cause, an
+  outcome or the named person's words, in document order, no near-duplicates.
+- A comparison: the best sentence of each dated document, in date order.
+
+>>> pick_span("It expired on 23 November 2019 in Seoul.",
+...           [("23 November 2019", "DATE", 13, 29), ("Seoul", "GPE", 33, 38)], ("DATE",), "")
+'23 November 2019'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .candidates import Scored
+from .evidence import Evidence
+from .question import Question
+
+MULTI = ("cause", "consequence", "stance", "status", "comparison")
+DUPLICATE = 0.88  # cosine above which a second sentence says the same thing again
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far below the best a further sentence may score and still be quoted."""
+
+    single: float = 0.2  # factoids and definitions
+    multi: float = 0.3  # why, what-if, stance, yes/no, comparison
+    most: int = 3
+    typed_lead: float = 0.15  # a typed sentence leads unless this far below the best
+
+
+def choose(ranked: Sequence[Scored], question: Question, evidence: Evidence,
+           limits: Limits | None = None) -> list[Scored]:
+    """The sentences to quote, best first (``cite`` orders them for reading)."""
+    limits = limits or Limits()
+    best = _lead(ranked, question, limits)
+    if question.relation == "after":
+        return [best, *_following(best, evidence)]
+    multi = question.intent in MULTI
+    margin = limits.multi if multi else limits.single
+    chosen = [best]
+    if question.intent == "comparison":
+        chosen = _across_documents(ranked, evidence) or chosen
+    for cand in ranked:
+        if len(chosen) >= (limits.most if multi else 2) or cand.score < best.score - margin:
+            break
+        if cand in chosen or not _adds(cand, question, multi) or _duplicate(cand, chosen,
+                                                                             evidence):
+            continue
+        chosen.append(cand)
+    return _with_continuations(chosen, evidence) if multi else chosen
+
+
+def _with_continuations(chosen: list[Scored], evidence: Evidence) -> list[Scored]:
+    """A quoted sentence whose next sentence continues it ("She added ...", a bare
+    quotation) brings that sentence along: the two say one thing."""
+    out = list(chosen)
+    rows = {s.row for s in chosen}
+    for cand in chosen:
+        nxt = cand.row + 1
+        if nxt < len(evidence.sentences) and nxt not in rows and evidence.continues(nxt):
+            out.append(replace(cand, row=nxt, score=cand.score - 0.01))
+            rows.add(nxt)
+    return out
+
+
+def _lead(ranked: Sequence[Scored], question: Question, limits: Limits) -> Scored:
+    """The sentence the answer rests on: for a typed question, the best one that holds
+    the asked-for type, unless it scores far below the best."""
+    if question.answer_types and question.intent == "factoid":
+        typed = next((s for s in ranked if s.typed), None)
+        if typed is not None and typed.score >= ranked[0].score - limits.typed_lead:
+            return typed
+    return ranked[0]
+
+
+def _following(anchor: Scored, evidence: Evidence, count: int = 2) -> list[Scored]:
+    """The body sentences the document tells right after the anchor (same document)."""
+    doc = evidence.sentences[anchor.row].doc_id
+    rows = [r for r in range(anchor.row + 1, min(anchor.row + 6, len(evidence.sentences)))
+            if evidence.sentences[r].doc_id == doc and evidence.roles[r] == "body"][:count]
+    return [replace(anchor, row=r, score=anchor.score - 0.01 * (i + 1))
+            for i, r in enumerate(rows)]
+
+
+def _adds(cand: Scored, question: Question, multi: bool) -> bool:
+    """A further sentence must do what the intent asks: hold the asked-for type for a
+    typed question; for the others, score close enough to the best (``choose``)."""
+    if cand.aside:
+        return False
+    if multi:
+        return True
+    if question.answer_types:
+        return cand.typed
+    return False
+
+
+def _duplicate(cand: Scored, chosen: Sequence[Scored], evidence: Evidence) -> bool:
+    return any(float(np.dot(evidence.vectors[cand.row], evidence.vectors[c.row])) > DUPLICATE
+               for c in chosen)
+
+
+def _across_documents(ranked: Sequence[Scored], evidence: Evidence) -> list[Scored]:
+    """The best sentence of each document, when the passages come from more than one."""
+    by_doc: dict[str, Scored] = {}
+    for cand in ranked:
+        doc = evidence.sentences[cand.row].doc_id
+        by_doc.setdefault(doc, cand)
+    top = sorted(by_doc.values(), key=lambda s: -s.score)[:2]
+    return top if len(top) > 1 and top[1].score >= ranked[0].score - 0.2 else []
+
+
+def short_answer(best: Scored, question: Question, evidence: Evidence) -> str | None:
+    """The entity, date or number of the best sentence that answers a typed question."""
+    if not question.answer_types or question.intent not in ("factoid", "comparison"):
+        return None
+    note = evidence.notes[best.row]
+    spans = [(e.text, e.label, e.start, e.end) for e in note.entities]
+    return pick_span(evidence.sentences[best.row].text, spans, question.answer_types,
+                     question.text) or None
+
+
+def pick_span(sentence: str, spans: Sequence[tuple[str, str, int, int]],
+              labels: Sequence[str], asked: str) -> str:
+    """The first entity of the most wanted label that the question did not give."""
+    asked_low = asked.lower()
+    for label in labels:
+        for text, kind, _start, end in spans:
+            marker = kind == "CARDINAL" and text.isalpha() and sentence[end:end + 1] in ",:)"
+            if kind == label and text.lower() not in asked_low and not marker:
+                return text
+    return ""

@@ -1,0 +1,249 @@
+"""Candidates: every sentence of the retrieved passages, scored for one question.
+
+A sentence's score adds what it shares with the question (meaning: cosine with the same
+model; words: the share of the question's rare terms it holds; the question's names)
+to what the question's intent asks of it: an entity of the expected type for a factoid,
+a cause for "why", a condition or outcome for "what if", the named person's words for a
+stance, an expansion or a role for a definition, and the document the question names.
+
+>>> weights = focus_weights({"end": 2.0}, {"end": 2.0, "tisa": 4.5, "said": 1.0})
+>>> weights["tisa"], weights["said"]
+(4.5, 0.25)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from ..text.nlp import Entity
+from .answer_types import MAGNITUDE, offers_type
+from .evidence import RARE_WORD, Evidence
+from .fitted import section
+from .question import Question
+from .retrieval import Passage
+
+CONTEXT_WEIGHT = 0.25  # other words of an earlier turn, in a follow-up
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal adds to a sentence's score (fitted on the tuning set)."""
+
+    cosine: float = 0.4
+    coverage: float = 0.6
+    rank: float = 0.05
+    typed: float = 0.15
+    names: float = 0.1
+    speaker: float = 0.25
+    cue: float = 0.08
+    defines: float = 0.2
+    document: float = 0.15
+    question_penalty: float = 0.15
+    byline_penalty: float = 1.0
+
+    @classmethod
+    def fitted(cls) -> Weights:
+        """The weights ``benchmarks/calibrate.py --write`` fitted (defaults before a fit)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in section("weights").items() if k in names})
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate sentence, its signals and score, and the best passage that holds it."""
+
+    row: int
+    passage: Passage
+    cosine: float
+    coverage: float
+    typed: bool
+    names: float  # share of the question's names the sentence gives
+    speaker: bool
+    cue: bool
+    defines: bool
+    document: int  # +1 in the document the question names, -1 in another, 0 if none named
+    asks: bool  # the sentence is itself a question
+    aside: bool  # a byline or author bio, for a question not about the author
+    score: float = 0.0
+
+    def rescored(self, w: Weights) -> Scored:
+        """The same candidate scored with other weights (used when fitting them)."""
+        return replace(self, score=combine(self, w))
+
+
+def combine(s: Scored, w: Weights) -> float:
+    """A candidate's score: its signals, weighted."""
+    return (w.cosine * s.cosine + w.coverage * s.coverage + w.rank / s.passage.rank
+            + w.typed * s.typed + w.names * s.names + w.speaker * s.speaker + w.cue * s.cue
+            + w.defines * s.defines + w.document * s.document - w.question_penalty * s.asks
+            - w.byline_penalty * s.aside)
+
+
+def focus_weights(question: Mapping[str, float], query: Mapping[str, float],
+                  common: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Term weights of the question, plus what its context brings.
+
+    In a follow-up the earlier turn says what "it" is, but the new question says what
+    is asked. The referent is usually a rare word (a name such as "TISA") that few
+    passages use, which keeps its full weight; other words of the earlier turn count a
+    quarter, so they do not pick the answer to "Why did Seoul end it?".
+    """
+    weights = dict(question)
+    for term, weight in query.items():
+        referent = weight >= RARE_WORD and term not in common
+        weights.setdefault(term, weight if referent else CONTEXT_WEIGHT * weight)
+    return weights
+
+
+class Scorer:
+    """Scores the sentences of retrieved passages for analysed questions."""
+
+    def __init__(self, evidence: Evidence, common: frozenset[str],
+                 weights: Weights | None = None) -> None:
+        self.evidence = evidence
+        self.common = common
+        self.w = weights or Weights.fitted()
+
+    def rank(self, question: Question, qvec: np.ndarray,
+             passages: Sequence[Passage]) -> list[Scored]:
+        """Every sentence of the passages, best score first."""
+        terms = focus_weights(question.weights, question.query_weights, self.common)
+        for mention in question.mentions:  # "TISA" also finds "Trilateral ... Agreement"
+            for term in (t for form in mention.forms for t in _terms(form)):
+                terms.setdefault(term, 0.5 * max(terms.values(), default=1.0))
+        total = sum(terms.values()) or 1.0
+        seen: dict[int, Scored] = {}
+        for passage in passages:
+            for sid in self.evidence.chunks[passage.index].sentence_ids:
+                row = self.evidence.rows[sid]
+                if row not in seen:
+                    seen[row] = self.score(row, passage, question, qvec, terms, total)
+        return sorted(seen.values(), key=lambda s: (-s.score, s.row))
+
+    def score(self, row: int, passage: Passage, question: Question, qvec: np.ndarray,
+              terms: Mapping[str, float], total: float) -> Scored:
+        ev = self.evidence
+        sentence, note = ev.sentences[row], ev.notes[row]
+        words = ev.tokens(row)
+        document = 0
+        if question.document:
+            document = 1 if sentence.doc_id == question.document else -1
+        scored = Scored(
+            row, passage, cosine=float(np.dot(ev.vectors[row], qvec)),
+            coverage=sum(v for t, v in terms.items() if t in words) / total,
+            typed=has_type(sentence.text, note.entities, question),
+            names=name_share(sentence.text.lower(), question),
+            speaker=speaks(note.speaker, question, ev.documents[sentence.doc_id].author),
+            cue=_cue(note.cues, question.intent),
+            defines=question.intent == "definition" and defines_term(sentence.text, question),
+            document=document, asks=sentence.text.rstrip().endswith("?"),
+            aside=ev.roles[row] != "body" and not _about_author(question))
+        return scored.rescored(self.w)
+
+
+def _terms(text: str) -> list[str]:
+    from ..text import tokenize
+
+    return tokenize(text)
+
+
+def _cue(cues: Sequence[str], intent: str) -> bool:
+    wanted = {"cause": "cause", "consequence": "condition", "stance": "speech"}.get(intent)
+    return wanted is not None and wanted in cues
+
+
+def _about_author(question: Question) -> bool:
+    return question.aspect == "author" or (question.intent == "definition" and bool(
+        question.mentions))
+
+
+def has_type(sentence: str, entities: Sequence[Entity], question: Question) -> bool:
+    """Does the sentence hold an answer of the expected type that the question lacks?"""
+    if question.kind in ("duration", "magnitude") or question.answer_type in (
+            "number", "duration", "time"):
+        if offers_type(sentence, question.answer_type, question.text):
+            return True
+        if question.kind == "magnitude" and MAGNITUDE.search(sentence):
+            return True
+    if question.intent not in ("factoid", "comparison"):
+        return False
+    if not question.answer_types:
+        return question.answer_type == "" and question.intent == "factoid"
+    asked = question.text.lower()
+    return any(e.label in question.answer_types and e.text.lower() not in asked
+               and not list_marker(sentence, e) and _fits_question(sentence, e, question)
+               for e in entities)
+
+
+_LOCATIVE = re.compile(r"\b(in|at|from|near|to|into|based in|outside|inside|across|around|"
+                       r"throughout|within)\s+(the\s+)?$", re.I)
+
+
+def _fits_question(sentence: str, entity: Entity, question: Question) -> bool:
+    """A place answers "where" after a locative preposition ("in Bangkok"), not as the
+    subject of the sentence; a count answers "how many <things>" when it counts them."""
+    if question.wh == "where" and entity.label in ("GPE", "LOC", "FAC", "ORG"):
+        return bool(_LOCATIVE.search(sentence[:entity.start]))
+    if question.wh == "how" and question.focus and entity.label in ("CARDINAL", "QUANTITY"):
+        after = _terms(sentence[entity.end:entity.end + 40])[:3]
+        return bool(set(after) & set(_terms(question.focus)))
+    return True
+
+
+def list_marker(sentence: str, entity: Entity) -> bool:
+    """A number word that numbers a list ("one, more flexibility; two, ...") counts nothing."""
+    return entity.label == "CARDINAL" and entity.text.isalpha() and sentence[
+        entity.end:entity.end + 1] in (",", ":", ")")
+
+
+def name_share(sentence_low: str, question: Question) -> float:
+    """The share of the question's (known) names the sentence gives, in any of their forms."""
+    known = [m for m in question.mentions if m.known]
+    if not known:
+        return 0.0
+    found = sum(any(_contains(sentence_low, f) for f in (m.text, *m.forms)) or
+                any(len(p) > 3 and _contains(sentence_low, p) for p in m.text.split())
+                for m in known)
+    return found / len(known)
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    needle = needle.lower()
+    return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
+
+
+def speaks(speaker: str, question: Question, author: str) -> bool:
+    """Is the sentence the view of the one the question asks about?"""
+    if not question.speaker:
+        return False
+    if question.speaker == "author":
+        return not speaker
+    wanted = {p.lower() for p in question.speaker.split() if len(p) > 2}
+    if not speaker:
+        return bool(wanted & set(author.lower().replace("(", " ").split()))
+    return bool(wanted & {p.lower().strip(".,") for p in speaker.split()})
+
+
+def defines_term(sentence: str, question: Question) -> bool:
+    """Does the sentence introduce the term the question asks about (an expansion in
+    brackets, an apposition, "called", "is a", or a title before a name)?"""
+    if question.kind == "expansion":  # "what does X stand for": only a spelled-out X will do
+        expansions = [f for m in question.mentions for f in m.forms
+                      if f.lower() != m.text.lower()]
+        return any(_contains(sentence.lower(), f) for f in expansions)
+    forms = [question.focus, *(f for m in question.mentions for f in (m.text, *m.forms))]
+    forms = [f for f in dict.fromkeys(forms) if f and len(f) > 1]
+    low = sentence.lower()
+    for form in forms:
+        f = re.escape(form.lower())
+        if re.search(rf"{f}\s*\(|\(\s*{f}\s*\)|called (the )?{f}|{f},? (is|was|are) (a|an|the)"
+                     rf"\b|{f}, (a|an|the|who|which)\b|([a-z]+ ){{0,2}}{f} (is|was) (a|an)", low):
+            return True
+        if re.search(rf"\b[A-Z][\w-]+ (?:[A-Z][\w-]+ )*{re.escape(form)}\b", sentence) and (
+                form[:1].isupper() or form.istitle()):
+            return True
+    return False

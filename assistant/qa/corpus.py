@@ -1,0 +1,110 @@
+"""Corpus: what the loaded sources name, for linking a question's words to them.
+
+Built once per loaded index from its documents and sentence notes: the named entities
+(with their labels, and every part of a person's name), the abbreviations the texts
+define or that fit the initials of a name they spell out, and the indexed vocabulary.
+Question analysis uses it to tell a paraphrased name ("KEI", "Tokyo", "Botto") from a
+name the sources never mention ("Busan", "BTS").
+
+>>> from assistant.ingest import Document
+>>> c = Corpus.build([Document(id="d", path="d.txt", title="T",
+...     text="Both joined the Trilateral Information Sharing Agreement (TISA).")], [], [])
+>>> c.expansions("TISA")
+('Trilateral Information Sharing Agreement',)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..ingest import Document, Sentence
+from ..text import places, tokenize
+from ..text.acronyms import defined, expand
+from ..text.annotate import Note
+
+_NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "LAW", "EVENT", "PRODUCT",
+                "WORK_OF_ART")
+
+
+@dataclass(frozen=True, eq=False)
+class Corpus:
+    """The names and words of the loaded sources."""
+
+    documents: tuple[Document, ...]
+    entities: dict[str, str]  # lower-cased name -> its most frequent label
+    parts: dict[str, frozenset[str]]  # lower-cased word of a name -> the full names
+    defined: dict[str, tuple[str, ...]]  # abbreviation -> what the texts spell it as
+    vocabulary: frozenset[str]
+    text: str = field(repr=False, default="")  # lower-cased, all documents and metadata
+
+    @classmethod
+    def build(cls, documents: Sequence[Document], sentences: Sequence[Sentence],
+              notes: Sequence[Note], vocabulary: frozenset[str] = frozenset()) -> Corpus:
+        labels: dict[str, Counter[str]] = {}
+        for note in notes:
+            for entity in note.entities:
+                if entity.label in _NAME_LABELS:
+                    name = _clean(entity.text)
+                    labels.setdefault(name.lower(), Counter())[entity.label] += 1
+        for doc in documents:
+            if doc.author:
+                labels.setdefault(_clean(doc.author.split("(")[0]).lower(),
+                                  Counter())["PERSON"] += 1
+        entities = {name: counts.most_common(1)[0][0] for name, counts in labels.items()}
+        parts: dict[str, set[str]] = {}
+        for name in entities:
+            for word in re.findall(r"[\w'-]+", name):
+                if len(word) > 2:
+                    parts.setdefault(word, set()).add(name)
+        acronyms: dict[str, set[str]] = {}
+        for doc in documents:
+            for abbr, long in defined(doc.text).items():
+                acronyms.setdefault(abbr, set()).add(long)
+        text = "\n".join([d.text for d in documents] + [_meta(d) for d in documents])
+        return cls(tuple(documents), entities, {k: frozenset(v) for k, v in parts.items()},
+                   {k: tuple(sorted(v)) for k, v in acronyms.items()}, vocabulary,
+                   text.lower())
+
+    def expansions(self, abbr: str) -> tuple[str, ...]:
+        """What an abbreviation stands for in these sources ("" if nothing fits)."""
+        if abbr in self.defined:
+            return self.defined[abbr]
+        return self._initials(abbr)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one Corpus per loaded index, kept for its life
+    def _initials(self, abbr: str) -> tuple[str, ...]:
+        texts = [d.text for d in self.documents] + [_meta(d) for d in self.documents]
+        return tuple(expand(abbr, texts))
+
+    def abbreviation_of(self, phrase: str) -> str:
+        """The defined abbreviation of a spelled-out name ("" if none)."""
+        low = phrase.lower()
+        return next((a for a, longs in self.defined.items()
+                     if any(long.lower() == low for long in longs)), "")
+
+    def mentions(self, phrase: str) -> bool:
+        """Do the sources (text or metadata) mention this word or phrase?"""
+        low = " ".join(phrase.lower().split())
+        if not low:
+            return True
+        if re.search(rf"(?<![\w]){re.escape(low)}(?![\w])", self.text):
+            return True
+        terms = tokenize(phrase)
+        return bool(terms) and all(t in self.vocabulary for t in terms)
+
+    def knows_place(self, phrase: str) -> bool:
+        """Do the sources mention this place, or another name of its country?"""
+        return any(self.mentions(name) for name in places.related(phrase))
+
+
+def _clean(name: str) -> str:
+    name = re.sub(r"^(the|a|an)\s+", "", name.strip(), flags=re.I)
+    return re.sub(r"['\u2019]s$", "", name)
+
+
+def _meta(doc: Document) -> str:
+    return " ".join(x for x in (doc.title, doc.author, doc.publisher, doc.url) if x)

@@ -1,0 +1,109 @@
+"""Evidence: the index's sentences as the answerer reads them.
+
+For each sentence: its document, its stored note (entities, speaker, cues), its terms
+(tokenised on first use), and its role: ``body``, or ``byline`` and ``bio`` for the
+lines that name the author, which are never quoted as evidence about the subject.
+
+>>> byline_like("By Dr Jane Roe*", "Jane Roe"), byline_like("Roe said so.", "Jane Roe")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+import numpy as np
+
+from ..ingest import Document, Sentence
+from ..store import IndexData
+from ..text import WORD, rarity, tokenize
+from ..text.annotate import Note
+
+RARE_WORD = 4.0  # rarity (7 - Zipf frequency) of a name or term of art, e.g. "TISA"
+# A sentence that opens with a pronoun or a quotation mark usually leaves its speaker or
+# subject to the sentence before ('"Japan feels ..." / She said that ...').
+_LEANS_BACK = re.compile(r"^\s*(?:[\"\u201c\u2018\u201e\u00ab']|\(?(?:He|She|They|It|This|That|"
+                         r"These|Those|His|Her|Their|Its)\b)")
+
+
+def byline_like(text: str, author: str) -> bool:
+    """A short line that opens with "By" and names the author."""
+    words = text.split()
+    surname = _surname(author)
+    return (len(words) <= 12 and words[:1] == ["By"]
+            and bool(surname) and surname in text.lower())
+
+
+def _surname(author: str) -> str:
+    names = re.findall(r"[^\W\d_][\w'-]*", author.split("(")[0])
+    return names[-1].lower() if names else ""
+
+
+class Evidence:
+    """Sentences, notes, vectors and documents of one loaded index."""
+
+    def __init__(self, data: IndexData) -> None:
+        self.sentences: list[Sentence] = data.sentences
+        self.notes: list[Note] = data.notes
+        self.vectors: np.ndarray = data.sentence_vectors
+        self.rows = {s.id: i for i, s in enumerate(data.sentences)}
+        self.documents: dict[str, Document] = {d.id: d for d in data.documents}
+        self.chunks = data.chunks
+        self._tokens: dict[int, frozenset[str]] = {}
+
+    @cached_property
+    def roles(self) -> list[str]:
+        """``byline``, ``bio`` or ``body`` for each sentence."""
+        last_paragraph: dict[str, int] = {}
+        for s in self.sentences:
+            last_paragraph[s.doc_id] = max(last_paragraph.get(s.doc_id, 0), s.paragraph)
+        out = []
+        for s in self.sentences:
+            author = self.documents[s.doc_id].author
+            surname = _surname(author)
+            if s.paragraph <= 2 and byline_like(s.text, author):
+                out.append("byline")
+            elif (surname and s.paragraph >= last_paragraph[s.doc_id] - 1
+                  and surname in s.text.lower()
+                  and re.search(r"\b(is|was) (a|an|the)\b|\bprofessor|\bfellow", s.text, re.I)):
+                out.append("bio")
+            else:
+                out.append("body")
+        return out
+
+    def tokens(self, row: int) -> frozenset[str]:
+        """The terms of one sentence, tokenised when first scored (few are, per question).
+
+        A sentence that leans back on the one before (a pronoun or a bare quotation
+        opening it) also holds the rare names that sentence gives, so "What does Botto
+        suggest?" finds "She said that ..." after a sentence naming Ms. Botto.
+        """
+        tokens = self._tokens.get(row)
+        if tokens is None:
+            own = frozenset(tokenize(self.sentences[row].text))
+            tokens = self._tokens[row] = own | self._names_before(row)
+        return tokens
+
+    def _names_before(self, row: int) -> frozenset[str]:
+        sentence = self.sentences[row]
+        before = self.sentences[row - 1] if row > 0 else None
+        if (before is None or before.doc_id != sentence.doc_id
+                or before.paragraph != sentence.paragraph or not _LEANS_BACK.match(sentence.text)):
+            return frozenset()
+        return frozenset(t for word in WORD.findall(before.text)
+                         if word[0].isupper() and rarity(word.lower()) >= RARE_WORD
+                         for t in tokenize(word))
+
+    def continues(self, row: int) -> bool:
+        """Does the sentence lean back on the one before it, in the same paragraph?"""
+        sentence = self.sentences[row]
+        before = self.sentences[row - 1] if row > 0 else None
+        return (before is not None and before.doc_id == sentence.doc_id
+                and before.paragraph == sentence.paragraph
+                and bool(_LEANS_BACK.match(sentence.text)) and self.roles[row] == "body")
+
+    def sentences_of(self, doc_id: str) -> list[int]:
+        """Rows of one document's body sentences, in order."""
+        return [i for i, s in enumerate(self.sentences)
+                if s.doc_id == doc_id and self.roles[i] == "body"]
