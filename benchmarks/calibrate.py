@@ -31,7 +31,7 @@ from assistant.evaluation.metrics import (
     load_conversations,
     load_questions,
 )
-from assistant.qa.abstain import FEATURES, features
+from assistant.qa.abstain import FEATURES
 from assistant.qa.assemble import Limits, choose
 from assistant.qa.candidates import Weights
 from assistant.qa.question import analyse
@@ -63,7 +63,8 @@ def collect(bot: Assistant) -> list[Case]:
         question = analyse(q.question, history, bot.corpus)
         qvec = bot.embedder.encode_query(question.query)
         passages, _ = bot.retriever.search(qvec, question.tokens, bot.settings.top_k,
-                                           bot.settings.mode)
+                                           bot.settings.mode, question.answer_types,
+                                           question.document)
         if question.intent == "document" or not passages:
             ranked = []
         else:
@@ -116,8 +117,7 @@ def matrix(bot: Assistant, cases: list[Case], weights: Weights,
         if not case.ranked:
             continue
         _, ranked, chosen = outcome(bot, case, weights, limits)
-        feats = features(case.question, ranked, chosen[0], case.passages,
-                         bot.answerer.vocabulary)
+        feats = bot.answerer.features(case.question, ranked, chosen, case.passages)
         rows.append([feats[n] for n in FEATURES])
         labels.append(float(case.q.answerable))
     return np.array(rows), np.array(labels)

@@ -14,10 +14,11 @@ True
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
-from ..text import term_weights
+from ..text import term_weights, tokenize
 from .candidates import Scored
 from .fitted import section
 from .question import Question
@@ -25,7 +26,17 @@ from .retrieval import Passage
 
 FEATURES = ("cosine", "coverage", "names", "unknown_name", "unknown_terms", "unknown_nouns",
             "typed_missing", "speaker_missing", "cue", "defines", "defines_missing", "topical",
-            "agree", "short")
+            "agree", "short", "predicate_missing", "beyond", "insists", "definition")
+# Words that ask for a detail finer than a text usually gives ("the exact date",
+# "what did he personally say"): English intensifiers, not words of any article.
+_INSISTS = re.compile(r"\b(exact|exactly|precise|precisely|specifically|specific|personally|"
+                      r"himself|herself|themselves|actually|in detail|detailed)\b", re.I)
+# Words that ask about a time after the sources were written.
+_LATER = re.compile(r"\b(today|tomorrow|currently|nowadays|these days|right now|at present|"
+                    r"later on|since then|anymore|any more|next year|in the future|still today)\b",
+                    re.I)
+_LIGHT_VERBS = frozenset({"be", "do", "have", "say", "make", "get", "go", "happen", "take",
+                          "give", "come", "think", "mean", "know", "let", "want", "see"})
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,10 @@ class Model:
     """Logistic weights of the abstention test; abstain below ``threshold``."""
 
     bias: float = -2.0
+    predicate_missing: float = -1.0
+    beyond: float = -1.0
+    insists: float = -1.0
+    definition: float = 0.0
     cosine: float = 3.0
     coverage: float = 2.0
     names: float = 1.0
@@ -65,9 +80,10 @@ class Model:
 
 
 def features(question: Question, ranked: Sequence[Scored], lead: Scored,
-             passages: Sequence[Passage], vocabulary: frozenset[str]) -> dict[str, float]:
+             passages: Sequence[Passage], vocabulary: frozenset[str], lead_terms: frozenset[str],
+             latest: str) -> dict[str, float]:
     """The signals the abstention test weighs, each in 0..1; ``lead`` is the sentence
-    the answer rests on."""
+    the answer rests on, ``lead_terms`` its terms, ``latest`` the newest source's date."""
     best = lead
     top = ranked[:5]
     weights = question.query_weights
@@ -92,7 +108,30 @@ def features(question: Question, ranked: Sequence[Scored], lead: Scored,
         "agree": float(bool({p.index for p in by_dense} & {p.index for p in by_bm25})),
         "unknown_nouns": unknown_nouns(question, vocabulary),
         "short": float(len(question.weights) <= 2),
+        "predicate_missing": predicate_missing(question, lead_terms),
+        "beyond": float(beyond_sources(question, latest)),
+        "insists": float(bool(_INSISTS.search(question.text))),
+        "definition": float(question.intent == "definition"),
     }
+
+
+def predicate_missing(question: Question, lead_terms: frozenset[str]) -> float:
+    """1 when the question's main verb (not a light one such as "be" or "say") is neither
+    in the sentence the answer rests on nor linked to it by a synonym."""
+    parsed = question.parsed
+    root = parsed.root() if parsed is not None else None
+    if root is None or root.pos != "VERB" or root.lemma.lower() in _LIGHT_VERBS:
+        return 0.0
+    terms = set(tokenize(root.lemma)) | set(tokenize(root.text))
+    return float(bool(terms) and not terms & lead_terms)
+
+
+def beyond_sources(question: Question, latest: str) -> bool:
+    """Does the question ask about a time after the newest source ("today", a later year)?"""
+    if _LATER.search(question.text):
+        return True
+    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", question.text)]
+    return bool(latest) and any(y > int(latest[:4]) for y in years)
 
 
 def unknown_nouns(question: Question, vocabulary: frozenset[str]) -> float:

@@ -81,8 +81,7 @@ class Answerer:
         if not ranked or not question.query_weights:  # "???", "the of and"
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)
         chosen = choose(ranked, question, self.evidence, self.limits)
-        confidence = self.model.confidence(features(question, ranked, chosen[0], passages,
-                                                    self.vocabulary))
+        confidence = self.model.confidence(self.features(question, ranked, chosen, passages))
         if confidence < self.model.threshold:
             return Outcome(ABSTAIN_TEXT, (), True, confidence)
         short = short_answer(chosen[0], question, self.evidence)
@@ -91,6 +90,15 @@ class Answerer:
             marker = next(c.marker for c in citations if short in c.quote)
             text = f"**{short}** [{marker}]. {text}"
         return Outcome(text, citations, False, confidence, short)
+
+    def features(self, question: Question, ranked: Sequence[Scored], chosen: Sequence[Scored],
+                 passages: Sequence[Passage]) -> dict[str, float]:
+        """The abstention signals of an answer resting on ``chosen[0]``."""
+        ev = self.evidence
+        lead_terms = frozenset().union(*(ev.tokens(s.row) for s in chosen))
+        latest = max((d.date for d in ev.documents.values()), default="")
+        return features(question, ranked, chosen[0], passages, self.vocabulary, lead_terms,
+                        latest)
 
     def cite(self, chosen: Sequence[Scored]) -> tuple[str, tuple[Citation, ...]]:
         """Answer text and its citations, markers numbered in order of reading."""

@@ -107,7 +107,8 @@ class Assistant:
         t0 = time.perf_counter()
         qvec = self.embedder.encode_query(question.query)
         t1 = time.perf_counter()
-        passages, timings = retriever.search(qvec, question.tokens, k, mode)
+        passages, timings = retriever.search(qvec, question.tokens, k, mode,
+                                             question.answer_types, question.document)
         t2 = time.perf_counter()
         outcome = answerer.answer(question, self._answer_vector(question, qvec), passages)
         t3 = time.perf_counter()

@@ -44,6 +44,9 @@ class Weights:
     document: float = 0.15
     question_penalty: float = 0.15
     byline_penalty: float = 1.0
+    predicate: float = 0.05
+    central: float = 0.05
+    echo: float = 0.1
 
     @classmethod
     def fitted(cls) -> Weights:
@@ -68,6 +71,9 @@ class Scored:
     document: int  # +1 in the document the question names, -1 in another, 0 if none named
     asks: bool  # the sentence is itself a question
     aside: bool  # a byline or author bio, for a question not about the author
+    predicate: bool = False  # holds the question's main verb
+    central: float = 0.0  # how central the sentence is to its document (0..1)
+    echo: bool = False  # the question echoes the title of the sentence's document
     score: float = 0.0
 
     def rescored(self, w: Weights) -> Scored:
@@ -80,7 +86,8 @@ def combine(s: Scored, w: Weights) -> float:
     return (w.cosine * s.cosine + w.coverage * s.coverage + w.rank / s.passage.rank
             + w.typed * s.typed + w.names * s.names + w.speaker * s.speaker + w.cue * s.cue
             + w.defines * s.defines + w.document * s.document - w.question_penalty * s.asks
-            - w.byline_penalty * s.aside)
+            - w.byline_penalty * s.aside + w.predicate * s.predicate + w.central * s.central
+            + w.echo * s.echo * s.central)
 
 
 def focus_weights(question: Mapping[str, float], query: Mapping[str, float],
@@ -116,16 +123,19 @@ class Scorer:
             for term in (t for form in mention.forms for t in _terms(form)):
                 terms.setdefault(term, 0.5 * max(terms.values(), default=1.0))
         total = sum(terms.values()) or 1.0
+        echoes = {d: echoes_title(question, doc.title) for d, doc in
+                  self.evidence.documents.items()}
         seen: dict[int, Scored] = {}
         for passage in passages:
             for sid in self.evidence.chunks[passage.index].sentence_ids:
                 row = self.evidence.rows[sid]
                 if row not in seen:
-                    seen[row] = self.score(row, passage, question, qvec, terms, total)
+                    seen[row] = self.score(row, passage, question, qvec, terms, total,
+                                           echoes[self.evidence.sentences[row].doc_id])
         return sorted(seen.values(), key=lambda s: (-s.score, s.row))
 
     def score(self, row: int, passage: Passage, question: Question, qvec: np.ndarray,
-              terms: Mapping[str, float], total: float) -> Scored:
+              terms: Mapping[str, float], total: float, echo: bool = False) -> Scored:
         ev = self.evidence
         sentence, note = ev.sentences[row], ev.notes[row]
         words = ev.tokens(row)
@@ -141,8 +151,21 @@ class Scorer:
             cue=_cue(note.cues, question.intent),
             defines=question.intent == "definition" and defines_term(sentence.text, question),
             document=document, asks=sentence.text.rstrip().endswith("?"),
-            aside=ev.roles[row] != "body" and not _about_author(question))
+            aside=ev.roles[row] != "body" and not _about_author(question),
+            predicate=bool(question.predicate) and bool(set(question.predicate) & words),
+            central=ev.centrality[row], echo=echo)
         return scored.rescored(self.w)
+
+
+def echoes_title(question: Question, title: str) -> bool:
+    """Does the question restate a document's title ("Why did South Korea walk out of
+    GSOMIA?")? Then the document as a whole answers it, and its central sentences lead."""
+    asked = question.weights
+    if len(asked) < 3:
+        return False
+    title_terms = set(_terms(title))
+    shared = sum(w for t, w in asked.items() if t in title_terms)
+    return shared >= 0.75 * sum(asked.values())
 
 
 def _terms(text: str) -> list[str]:

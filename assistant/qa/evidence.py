@@ -72,6 +72,23 @@ class Evidence:
                 out.append("body")
         return out
 
+    @cached_property
+    def centrality(self) -> list[float]:
+        """Each sentence's LexRank centrality in its document, scaled so the most
+        central body sentence of each document is 1 (asides are 0)."""
+        from .about import centrality
+
+        out = [0.0] * len(self.sentences)
+        for doc_id in self.documents:
+            rows = self.sentences_of(doc_id)
+            if not rows:
+                continue
+            scores = centrality(self.vectors[rows])
+            top = float(scores.max()) or 1.0
+            for r, v in zip(rows, scores, strict=True):
+                out[r] = float(v) / top
+        return out
+
     def tokens(self, row: int) -> frozenset[str]:
         """The terms of one sentence, tokenised when first scored (few are, per question).
 

@@ -71,6 +71,7 @@ class Question:
     speaker: str = ""  # whose view a stance question asks for ("author" for the writer's)
     mentions: tuple[Mention, ...] = ()
     relation: str = ""  # of a comparison: "after" (what happened next), "order" or ""
+    predicate: tuple[str, ...] = ()  # terms of the main verb ("sign" in "when was it signed")
     document: str = ""  # id of the document the question names
     expansion: str = ""  # other names of the question's names, for retrieval
     parsed: Parsed | None = field(default=None, repr=False, compare=False)
@@ -168,7 +169,7 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
         answer_type=expected_type(text), asks_reason=asks_reason(text), intent=reading.intent,
         aspect=reading.aspect, answer_types=reading.answer_types, kind=reading.kind,
         focus=reading.focus, speaker=stance_speaker(parsed, mentions), mentions=mentions,
-        relation=reading.relation, wh=reading.wh,
+        relation=reading.relation, wh=reading.wh, predicate=predicate_terms(parsed),
         document=named_document(query, documents), expansion=expansion, parsed=parsed)
 
 
@@ -179,6 +180,18 @@ def _inherit(reading: Reading, before: str) -> Reading:
     earlier = classify(nlp.parse(before))
     return Reading(earlier.intent, earlier.aspect, earlier.answer_types, earlier.kind,
                    reading.focus or earlier.focus, reading.wh or earlier.wh, earlier.relation)
+
+
+_LIGHT = frozenset({"be", "do", "have", "say", "make", "get", "go", "happen", "take", "give",
+                    "come", "think", "mean", "know", "let", "want", "see", "tell"})
+
+
+def predicate_terms(parsed: Parsed) -> tuple[str, ...]:
+    """The terms of the question's main verb, unless it is a light verb ("be", "do")."""
+    root = parsed.root()
+    if root is None or root.pos != "VERB" or root.lemma.lower() in _LIGHT:
+        return ()
+    return tuple(dict.fromkeys(tokenize(root.lemma) + tokenize(root.text)))
 
 
 def stance_speaker(parsed: Parsed, mentions: Sequence[Mention]) -> str:

@@ -94,6 +94,10 @@ class Retriever:
         for ci, chunk in enumerate(data.chunks):
             for sid in chunk.sentence_ids:
                 self.sentence_chunks[rows[sid]].append(ci)
+        # The entity labels each chunk holds, for answer-type-aware retrieval.
+        self.chunk_labels: list[frozenset[str]] = [
+            frozenset(e.label for sid in c.sentence_ids if data.notes
+                      for e in data.notes[rows[sid]].entities) for c in data.chunks]
 
     @cached_property
     def chunk_vocabulary(self) -> frozenset[str]:
@@ -141,9 +145,15 @@ class Retriever:
         return float(np.dot(self.data.chunk_index.reconstruct(chunk), qvec))
 
     def search(
-        self, qvec: np.ndarray | None, tokens: Sequence[str], k: int, mode: str
+        self, qvec: np.ndarray | None, tokens: Sequence[str], k: int, mode: str,
+        types: Sequence[str] = (), document: str = "",
     ) -> tuple[list[Passage], dict[str, float]]:
-        """The top ``k`` passages and the time each step took, in milliseconds."""
+        """The top ``k`` passages and the time each step took, in milliseconds.
+
+        ``types`` (entity labels that answer the question) and ``document`` (the id of
+        a document the question names) each add one more ranking to the fusion: the
+        chunks that hold such an entity, or belong to that document, by dense score.
+        """
         if mode not in MODES:
             raise UsageError(f"Unknown retrieval mode {mode!r}.", fix=f"Use one of {MODES}.")
         n = min(max(self.candidates, k), len(self.data.chunks))
@@ -156,6 +166,11 @@ class Retriever:
         if mode != "dense":
             rankings += [[i for i, _ in lexical], self.sentence_bm25(tokens, n)]
         t2 = time.perf_counter()
+        order = [i for i, _ in dense] or [i for i, _ in lexical]
+        if types:
+            rankings.append([i for i in order if self.chunk_labels[i] & set(types)])
+        if document:
+            rankings.append([i for i in order if self.data.chunks[i].doc_id == document])
         rankings = [r for r in rankings if r]
         ranked = keep_leaders(rrf(rankings, self.rrf_k), rankings, k)
         passages = self._passages(ranked, dict(dense), dict(lexical), qvec)
