@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import textwrap
 import time
 from typing import Any
@@ -61,7 +62,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def format_answer(answer: Any, width: int = 88) -> str:
     """Readable text: the answer, then each citation (or the closest passages)."""
-    lines = [textwrap.fill(answer.text, width), ""]
+    text, lines = answer.text, []
+    lead = re.match(r"\*\*(.+?)\*\* (\[\d+\])\. ", text)
+    if lead:  # the short answer, on a line of its own
+        lines.append(f"Answer: {lead.group(1)} {lead.group(2)}")
+        text = text[lead.end():]
+    lines += [textwrap.fill(text, width), ""]
     if answer.abstained:
         lines.append("Closest passages (not an answer):")
         for p in answer.passages[:3]:
@@ -69,10 +75,12 @@ def format_answer(answer: Any, width: int = 88) -> str:
     else:
         lines.append("Sources:")
         for c in answer.citations:
-            lines.append(textwrap.fill(f'[{c.marker}] "{c.quote}"', width,
+            kind = " (the article itself)" if c.kind == "document" else ""
+            lines.append(textwrap.fill(f'[{c.marker}]{kind} "{c.quote}"', width,
                                        subsequent_indent="    "))
             meta = ", ".join(x for x in (c.title, c.author, c.publisher, c.date) if x)
-            lines.append(textwrap.fill(f"— {meta}; paragraph {c.paragraph}", width,
+            where = f"; paragraph {c.paragraph}" if c.paragraph else ""
+            lines.append(textwrap.fill(f"— {meta}{where}", width,
                                        initial_indent="    ", subsequent_indent="      "))
     t = answer.timings_ms
     lines.append(f"\n({t.get('retrieval_ms', 0):.1f} ms retrieval, "

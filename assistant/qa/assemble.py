@@ -46,6 +46,8 @@ def choose(ranked: Sequence[Scored], question: Question, evidence: Evidence,
         return [best, *_following(best, evidence)]
     multi = question.intent in MULTI
     margin = limits.multi if multi else limits.single
+    if multi and question.echo:  # the question is the article's own: its gist answers it
+        return _gist(best, question.echo, evidence, limits)
     chosen = [best]
     if question.intent == "comparison":
         chosen = _across_documents(ranked, evidence) or chosen
@@ -70,6 +72,15 @@ def _with_continuations(chosen: list[Scored], evidence: Evidence) -> list[Scored
             out.append(replace(cand, row=nxt, score=cand.score - 0.01))
             rows.add(nxt)
     return out
+
+
+def _gist(best: Scored, doc_id: str, evidence: Evidence, limits: Limits) -> list[Scored]:
+    """The document's most central sentences (its summary), which answer the question
+    its title asks better than any one sentence sharing the question's words."""
+    from .about import SUMMARY_SENTENCES, summary
+
+    rows = summary(evidence, doc_id, SUMMARY_SENTENCES) or [best.row]
+    return [replace(best, row=r, score=best.score - 0.01 * i) for i, r in enumerate(rows)]
 
 
 def _lead(ranked: Sequence[Scored], question: Question, limits: Limits) -> Scored:
@@ -119,13 +130,30 @@ def _across_documents(ranked: Sequence[Scored], evidence: Evidence) -> list[Scor
 
 
 def short_answer(best: Scored, question: Question, evidence: Evidence) -> str | None:
-    """The entity, date or number of the best sentence that answers a typed question."""
+    """The entity, date or number of the best sentence that answers a typed question,
+    or the spelled-out name an abbreviation stands for; always a span of that sentence."""
+    sentence = evidence.sentences[best.row].text
+    if question.intent == "definition":
+        return _expansion_in(sentence, question)
     if not question.answer_types or question.intent not in ("factoid", "comparison"):
         return None
     note = evidence.notes[best.row]
     spans = [(e.text, e.label, e.start, e.end) for e in note.entities]
     return pick_span(evidence.sentences[best.row].text, spans, question.answer_types,
                      question.text) or None
+
+
+def _expansion_in(sentence: str, question: Question) -> str | None:
+    """The spelled-out form of an abbreviation the question asks about, as the sentence
+    writes it ("What does TISA stand for?" -> "Trilateral Information Sharing Agreement")."""
+    for mention in question.mentions:
+        if not mention.text.isupper():
+            continue
+        for form in mention.forms:
+            at = sentence.lower().find(form.lower())
+            if at >= 0 and form.lower() != mention.text.lower():
+                return sentence[at:at + len(form)]
+    return None
 
 
 def pick_span(sentence: str, spans: Sequence[tuple[str, str, int, int]],

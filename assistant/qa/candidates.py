@@ -21,6 +21,7 @@ import numpy as np
 
 from ..text.nlp import Entity
 from .answer_types import MAGNITUDE, offers_type
+from .documents import echoes
 from .evidence import RARE_WORD, Evidence
 from .fitted import section
 from .question import Question
@@ -119,11 +120,8 @@ class Scorer:
              passages: Sequence[Passage]) -> list[Scored]:
         """Every sentence of the passages, best score first."""
         terms = focus_weights(question.weights, question.query_weights, self.common)
-        for mention in question.mentions:  # "TISA" also finds "Trilateral ... Agreement"
-            for term in (t for form in mention.forms for t in _terms(form)):
-                terms.setdefault(term, 0.5 * max(terms.values(), default=1.0))
         total = sum(terms.values()) or 1.0
-        echoes = {d: echoes_title(question, doc.title) for d, doc in
+        echo = {d: echoes(question.weights, doc.title) for d, doc in
                   self.evidence.documents.items()}
         seen: dict[int, Scored] = {}
         for passage in passages:
@@ -131,7 +129,7 @@ class Scorer:
                 row = self.evidence.rows[sid]
                 if row not in seen:
                     seen[row] = self.score(row, passage, question, qvec, terms, total,
-                                           echoes[self.evidence.sentences[row].doc_id])
+                                           echo[self.evidence.sentences[row].doc_id])
         return sorted(seen.values(), key=lambda s: (-s.score, s.row))
 
     def score(self, row: int, passage: Passage, question: Question, qvec: np.ndarray,
@@ -144,7 +142,7 @@ class Scorer:
             document = 1 if sentence.doc_id == question.document else -1
         scored = Scored(
             row, passage, cosine=float(np.dot(ev.vectors[row], qvec)),
-            coverage=sum(v for t, v in terms.items() if t in words) / total,
+            coverage=coverage(terms, words, sentence.text.lower(), question) / total,
             typed=has_type(sentence.text, note.entities, question),
             names=name_share(sentence.text.lower(), question),
             speaker=speaks(note.speaker, question, ev.documents[sentence.doc_id].author),
@@ -157,15 +155,15 @@ class Scorer:
         return scored.rescored(self.w)
 
 
-def echoes_title(question: Question, title: str) -> bool:
-    """Does the question restate a document's title ("Why did South Korea walk out of
-    GSOMIA?")? Then the document as a whole answers it, and its central sentences lead."""
-    asked = question.weights
-    if len(asked) < 3:
-        return False
-    title_terms = set(_terms(title))
-    shared = sum(w for t, w in asked.items() if t in title_terms)
-    return shared >= 0.75 * sum(asked.values())
+def coverage(terms: Mapping[str, float], words: frozenset[str], low: str,
+             question: Question) -> float:
+    """The weight of the question's terms the sentence holds. A name counts as held when
+    the sentence gives it in another form ("TISA" spelled out, "Tokyo" as "Japan")."""
+    held = {t for t in terms if t in words}
+    for mention in question.mentions:
+        if mention.forms and any(_contains(low, f) for f in mention.forms):
+            held.update(t for t in _terms(mention.text) if t in terms)
+    return sum(terms[t] for t in held)
 
 
 def _terms(text: str) -> list[str]:

@@ -15,10 +15,10 @@ blog"), read from the documents' own metadata: year, author, publisher and title
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..ingest import Document
-from ..text import rarity
+from ..text import rarity, term_weights, tokenize
 from ..text.acronyms import initials
 
 _SMALL = frozenset({"the", "of", "and", "for", "on", "in", "to", "at", "a", "an"})
@@ -41,8 +41,22 @@ def named_document(question: str, documents: Sequence[Document]) -> str:
     return winners[0] if best > 0 and len(winners) == 1 else ""
 
 
+def echoes(weights: Mapping[str, float], title: str) -> bool:
+    """Does a question (its term weights) restate a document's title ("Why did South
+    Korea walk out of GSOMIA?")? Then that document as a whole answers it.
+
+    >>> echoes({"south": 1.0, "korea": 2.0, "walk": 1.5}, "Why Did South Korea Walk Out?")
+    True
+    """
+    if len(weights) < 3:
+        return False
+    title_terms = set(tokenize(title))
+    shared = sum(w for t, w in weights.items() if t in title_terms)
+    return shared >= 0.75 * sum(weights.values())
+
+
 def _score(low: str, doc: Document, title_words: list[str]) -> float:
-    score = 0.0
+    score = 3.0 if echoes(term_weights(low), doc.title) else 0.0
     year = doc.date[:4]
     if year and re.search(rf"\b{year}\b(?:'s)? (?:[\w-]+ )?{_DOC_NOUN}\b|\b{_DOC_NOUN} "
                           rf"(?:from|of|in|published in|written in) {year}\b", low):

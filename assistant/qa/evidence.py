@@ -74,8 +74,8 @@ class Evidence:
 
     @cached_property
     def centrality(self) -> list[float]:
-        """Each sentence's LexRank centrality in its document, scaled so the most
-        central body sentence of each document is 1 (asides are 0)."""
+        """Each sentence's LexRank centrality in its document, scaled to 0..1 within the
+        document (the least central body sentence 0, the most central 1; asides 0)."""
         from .about import centrality
 
         out = [0.0] * len(self.sentences)
@@ -84,9 +84,9 @@ class Evidence:
             if not rows:
                 continue
             scores = centrality(self.vectors[rows])
-            top = float(scores.max()) or 1.0
+            low, span = float(scores.min()), float(scores.max() - scores.min()) or 1.0
             for r, v in zip(rows, scores, strict=True):
-                out[r] = float(v) / top
+                out[r] = (float(v) - low) / span
         return out
 
     def tokens(self, row: int) -> frozenset[str]:

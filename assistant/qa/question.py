@@ -26,7 +26,7 @@ from ..text.lexicon import STANCE_WORDS
 from ..text.nlp import Parsed
 from .answer_types import asks_reason, expected_type
 from .corpus import Corpus
-from .documents import named_document
+from .documents import echoes, named_document
 from .intents import Reading, classify
 from .mentions import Mention, find
 
@@ -73,6 +73,7 @@ class Question:
     relation: str = ""  # of a comparison: "after" (what happened next), "order" or ""
     predicate: tuple[str, ...] = ()  # terms of the main verb ("sign" in "when was it signed")
     document: str = ""  # id of the document the question names
+    echo: str = ""  # id of the document whose title the question restates
     expansion: str = ""  # other names of the question's names, for retrieval
     parsed: Parsed | None = field(default=None, repr=False, compare=False)
 
@@ -170,7 +171,8 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
         aspect=reading.aspect, answer_types=reading.answer_types, kind=reading.kind,
         focus=reading.focus, speaker=stance_speaker(parsed, mentions), mentions=mentions,
         relation=reading.relation, wh=reading.wh, predicate=predicate_terms(parsed),
-        document=named_document(query, documents), expansion=expansion, parsed=parsed)
+        document=named_document(query, documents), expansion=expansion, parsed=parsed,
+        echo=next((d.id for d in documents if echoes(term_weights(text), d.title)), ""))
 
 
 def _inherit(reading: Reading, before: str) -> Reading:

@@ -48,7 +48,7 @@ STANCE_WORDS = _words("""
 CAUSE_MARKERS = (
     "because", "due to", "owing to", "as a result of", "thanks to", "on the grounds",
     "on the basis", "in response to", "in retaliation", "in order to", "so that", "amid",
-    "after", "given", "stemming from", "stems from", "driven by", "out of", "reason",
+    "after", "stemming from", "stems from", "driven by", "out of", "reason",
     "reasons", "cause", "caused", "causes", "motive", "motivated", "motivating",
     "motivation", "led to", "leading to", "prompted", "triggered", "sparked", "resulted",
     "why", "since", "therefore", "hence", "thus", "grounds",

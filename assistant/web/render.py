@@ -28,12 +28,15 @@ from ..evaluation.reports import failures as eval_failures
 from ..ingest import Document, date_label
 from ..qa import Answer, Citation
 
+# Each is asked in a real browser by tests/web/test_examples.py, which checks its answer
+# against tests/web/examples.jsonl.
 EXAMPLES = (
-    "When was GSOMIA signed?",
     "Why did South Korea walk out of GSOMIA?",
-    "Under which clause of the pact can either side pull out?",
-    "What is TISA and how is intelligence shared through it?",
-    "When did Seoul propose a joint fund to compensate forced labourers?",
+    "When was GSOMIA signed?",
+    "What does TISA stand for?",
+    "What does Klingner recommend the US do?",
+    "Where did the defence ministers meet in November?",
+    "Summarize the 2020 article",
 )
 
 # One pass of str.translate, so an entity is never escaped twice. For the HTML panels,
@@ -108,7 +111,13 @@ def _link(url: str) -> str:
 
 
 def citation_card(citation: Citation) -> str:
-    """One card: marker, title, author, publisher, date, paragraph, highlighted passage."""
+    """One card: marker, title, author, publisher, date, paragraph, highlighted passage.
+
+    A citation of a whole document (a question about the article itself) shows its
+    metadata record, or its byline, marked as such.
+    """
+    if citation.kind == "document":
+        return _document_card(citation)
     start, end = quote_span(citation)
     passage = highlight(citation.passage, start, end)
     if start < 0:  # never hide the quote, even if the offsets disagree
@@ -121,6 +130,18 @@ def citation_card(citation: Citation) -> str:
             f'<div class="gs-meta">{meta}</div>'
             f'<blockquote class="gs-passage">{passage}</blockquote>{_link(citation.url)}'
             "</article>")
+
+
+def _document_card(citation: Citation) -> str:
+    meta = _meta_line([citation.author, citation.publisher, date_label(citation.date)])
+    where = "the article's byline" if citation.start >= 0 else "the article's metadata"
+    return (f'<article class="gs-card gs-doc" data-marker="{citation.marker}" '
+            f'data-kind="document"><div class="gs-card-head"><span class="gs-marker">'
+            f'[{citation.marker}]</span> <span class="gs-title">{escape_html(citation.title)}'
+            f'</span> <span class="gs-kind">document</span></div>'
+            f'<div class="gs-meta">{meta}</div><blockquote class="gs-passage">'
+            f"<mark>{escape_html(citation.quote)}</mark></blockquote>"
+            f'<div class="gs-meta">Cited from {where}.</div>{_link(citation.url)}</article>')
 
 
 def passage_item(passage: Any, documents: Mapping[str, Document]) -> str:
@@ -165,11 +186,21 @@ def timings_line(timings: Mapping[str, float]) -> str:
 def chat_text(answer: Answer) -> str:
     """The assistant's chat bubble: the answer with its [n] markers, then the timings."""
     if answer.abstained:
-        body = ("The sources do not answer this question. The closest passages are listed "
-                "beside the chat, marked as not an answer.")
+        body = escape_chat("The sources do not answer this question. The closest passages "
+                           "are listed beside the chat, marked as not an answer.")
     else:
-        body = answer.text
-    return f"{escape_chat(body)}<br>{timings_line(answer.timings_ms)}"
+        body = _with_short_answer(answer)
+    return f"{body}<br>{timings_line(answer.timings_ms)}"
+
+
+def _with_short_answer(answer: Answer) -> str:
+    """The answer escaped, its leading short answer ("**2016** [1]. ") shown in bold."""
+    short = answer.short_answer
+    head = f"**{short}** "
+    if not short or not answer.text.startswith(head):
+        return escape_chat(answer.text)
+    rest = answer.text[len(head):]
+    return f'<strong class="gs-short">{escape_chat(short)}</strong> {escape_chat(rest)}'
 
 
 def user_text(question: str) -> str:
@@ -389,4 +420,6 @@ CSS = """
 .gs-fail { border-bottom: 1px solid var(--border-color-primary); padding: .3rem 0; }
 .gs-fail summary { cursor: pointer; } .gs-why { color: #b45309; }
 .gs-fresh { color: #15803d; } .gs-stale, .gs-missing { color: #b45309; }
+.gs-kind { font-weight: 400; font-size: .75rem; border: 1px solid var(--border-color-primary);
+           border-radius: 4px; padding: 0 .3rem; margin-left: .3rem; }
 """
