@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,9 +28,10 @@ from ..store import (
     make_embedder,
     staleness,
 )
+from ..text import nlp
 from .answering import Answerer
 from .corpus import Corpus
-from .question import Question, analyse
+from .question import Question, analyse, contextualize, validate_question
 from .records import Answer
 from .retrieval import Retriever
 
@@ -53,6 +55,7 @@ class Assistant:
         self.settings = settings
         self.embedder = embedder
         self._swap = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed")
         self._install(data)
 
     def _install(self, data: IndexData) -> None:
@@ -67,6 +70,7 @@ class Assistant:
              progress: Callable[[str], None] | None = None) -> Assistant:
         """Load the index, building it first when missing, stale or ``rebuild`` is set."""
         settings = settings or Settings.from_env()
+        nlp.preload()  # on another thread, while the index loads
         cap_threads()
         embedder = make_embedder(settings)
         manifest = ensure_index(settings, embedder, rebuild=rebuild, progress=progress)
@@ -95,25 +99,41 @@ class Assistant:
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
             history: Sequence[str] = ()) -> Answer:
-        """Answer ``question`` (in the context of earlier ``history`` questions)."""
-        return self.answer(analyse(question, history, self.corpus), k, mode)
+        """Answer ``question`` (in the context of earlier ``history`` questions).
 
-    def answer(self, question: Question, k: int | None = None,
-               mode: str | None = None) -> Answer:
-        """Answer an analysed question."""
+        The question is embedded on a second thread while spaCy parses it: the two take
+        about as long as each other, and the embedder releases the GIL.
+        """
+        start = time.perf_counter()
+        text = validate_question(question)
+        earlier = [validate_question(h) for h in history if not isinstance(h, str) or h.strip()]
+        query = contextualize(text, earlier)
+        pending = [self._pool.submit(self.embedder.encode_query, q) for q in {query, text}]
+        analysed = analyse(text, earlier, self.corpus)
+        parsed = time.perf_counter()
+        for job in pending:
+            job.result()  # the vectors now sit in the embedder's cache
+        timings = {"analyse_ms": (parsed - start) * 1e3,
+                   "embed_wait_ms": (time.perf_counter() - parsed) * 1e3}
+        return self.answer(analysed, k, mode, start, timings)
+
+    def answer(self, question: Question, k: int | None = None, mode: str | None = None,
+               started: float | None = None, timings: dict[str, float] | None = None) -> Answer:
+        """Answer an analysed question (``started``: when its analysis began)."""
         k = k or self.settings.top_k
         mode = mode or self.settings.mode
         retriever, answerer = self.retriever, self.answerer  # one consistent snapshot
         t0 = time.perf_counter()
         qvec = self.embedder.encode_query(question.query)
         t1 = time.perf_counter()
-        passages, timings = retriever.search(qvec, question.tokens, k, mode,
-                                             question.answer_types, question.document)
+        passages, search_ms = retriever.search(qvec, question.tokens, k, mode,
+                                               question.answer_types, question.document)
         t2 = time.perf_counter()
         outcome = answerer.answer(question, self._answer_vector(question, qvec), passages)
         t3 = time.perf_counter()
-        timings = {"embed_ms": (t1 - t0) * 1e3, **timings, "retrieval_ms": (t2 - t0) * 1e3,
-                   "answer_ms": (t3 - t2) * 1e3, "total_ms": (t3 - t0) * 1e3}
+        timings = {**(timings or {}), "embed_ms": (t1 - t0) * 1e3, **search_ms,
+                   "retrieval_ms": (t2 - t0) * 1e3, "answer_ms": (t3 - t2) * 1e3,
+                   "total_ms": (t3 - (started or t0)) * 1e3}
         return Answer(question.text, outcome.text, outcome.abstained, outcome.citations,
                       tuple(passages), timings, outcome.confidence, question.query,
                       outcome.short_answer, question.intent)
