@@ -110,6 +110,8 @@ def classify(parsed: Parsed) -> Reading:
     text = parsed.text.strip()
     low = " ".join(text.lower().replace("\u2019", "'").split())
     wh, types, kind, focus = expected(parsed, low)
+    if _bare_name(parsed):  # "Botto?" asks who or what Botto is
+        return Reading("definition", "", (), "", text.strip(" ?!."), "what")
     aspect = _document_aspect(low)
     if aspect:
         return Reading("document", aspect, types, kind, focus, wh)
@@ -136,6 +138,13 @@ def classify(parsed: Parsed) -> Reading:
     if _YES_NO.match(text):
         return Reading("status", "", (), "yesno", focus, wh)
     return Reading("factoid", "", types, kind, focus, wh)
+
+
+def _bare_name(parsed: Parsed) -> bool:
+    """A question that is only a name or a short noun phrase ("Botto?", "TISA")."""
+    words = [t for t in parsed.tokens if t.pos != "PUNCT"]
+    return 0 < len(words) <= 4 and all(t.pos in ("PROPN", "NOUN", "ADJ", "DET", "NUM")
+                                       for t in words) and any(t.pos == "PROPN" for t in words)
 
 
 def _acronym_question(low: str) -> str:

@@ -60,6 +60,10 @@ def _spans(parsed: Parsed, corpus: Corpus | None) -> list[tuple[str, str]]:
         # Two letters fit too many names ("US", "JV") to tell known from unknown.
         if len(word) >= 3 and word.isupper() and word.isalpha() and word not in out:
             out.setdefault(word, "ABBR")
+    for entity in parsed.entities:  # a year or figure the sources never give
+        if entity.label in ("DATE", "CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
+            for number in re.findall(r"\d[\d,.]*\d|\d", entity.text):
+                out.setdefault(number, "NUMBER")
     if corpus is not None:
         low = parsed.text.lower()
         for name in _known_names(low, corpus):

@@ -39,6 +39,8 @@ _ANAPHORA = re.compile(
 )
 _CONNECTIVE = re.compile(r"^\s*(and|but|so|also|what about|how about|what else)\b", re.I)
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w-]+")
+# Markup in a question is ignored, not read as words ("<b>When</b>" asks "When").
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 # A name or number in a question (any capitalised word but the first, or digits). Dots
 # stay inside the match so that "U.S." reaches the tokenizer whole, as "usa".
 _NAMED = re.compile(r"(?<=\s)[A-Z][\w.-]*|\b\d+\b")
@@ -98,7 +100,7 @@ def validate_question(question: Any) -> str:
             f"{MAX_QUESTION_CHARS:,}.",
             fix="Shorten it to the essential question.",
         )
-    cleaned = " ".join(normalize_characters(question).split())
+    cleaned = " ".join(_TAG.sub(" ", normalize_characters(question)).split())
     if not cleaned:
         raise QuestionError("The question is empty.",
                             fix='Type a question, e.g. "When was GSOMIA signed?".')
