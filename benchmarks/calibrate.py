@@ -34,7 +34,7 @@ from assistant.evaluation.metrics import (
 from assistant.qa.abstain import FEATURES
 from assistant.qa.assemble import Limits, choose
 from assistant.qa.candidates import Weights
-from assistant.qa.question import analyse
+from assistant.qa.question import analyse, validate_question
 
 ROOT = Path(__file__).parents[1]
 TUNE = (ROOT / "evals/intents/tune.jsonl", ROOT / "evals/intents/tune_conversations.jsonl")
@@ -60,11 +60,13 @@ def tuning_questions() -> list[tuple[EvalQuestion, list[str]]]:
 def collect(bot: Assistant) -> list[Case]:
     cases = []
     for q, history in tuning_questions():
-        question = analyse(q.question, history, bot.corpus)
+        text = validate_question(q.question)
+        previous = bot._previous(text, history, None, None)  # what the turn before answered
+        question = analyse(q.question, history, bot.corpus, previous)
         qvec = bot.embedder.encode_query(question.query)
         passages, _ = bot.retriever.search(qvec, question.tokens, bot.settings.top_k,
                                            bot.settings.mode, question.answer_types,
-                                           question.document)
+                                           question.document, question.cue)
         if question.intent == "document" or not passages:
             ranked = []
         else:
@@ -91,18 +93,25 @@ def accuracy(bot: Assistant, cases: list[Case], weights: Weights, limits: Limits
     return float(np.mean([outcome(bot, c, weights, limits)[0] for c in answerable]))
 
 
+# Signals that may weigh against a sentence; the others only ever count for it.
+SIGNED = {"repeat", "question_penalty"}
+MIN_GAIN = 2  # questions: a change must win at least this many to be kept (not noise)
+
+
 def search(bot: Assistant, cases: list[Case], weights: Weights, limits: Limits) -> Weights:
     best = accuracy(bot, cases, weights, limits)
+    gain = MIN_GAIN / sum(c.q.answerable for c in cases)
     print(f"   start: {best:.3f}")
     for _ in range(3):
         improved = False
         for f in dataclasses.fields(Weights):
             value = getattr(weights, f.name)
-            for factor in (0.0, 0.5, 0.75, 1.5, 2.0, 3.0):
+            factors = (-1.0, 0.5, 2.0) if f.name in SIGNED else (0.5, 0.75, 1.5, 2.0)
+            for factor in factors:
                 trial = dataclasses.replace(weights, **{f.name: value * factor if value else
                                                        0.05 * factor})
                 score = accuracy(bot, cases, trial, limits)
-                if score > best + 1e-9:
+                if score >= best + gain - 1e-9:
                     best, weights, improved = score, trial, True
                     print(f"   {f.name} -> {getattr(weights, f.name):.3f}: {best:.3f}")
         if not improved:

@@ -101,7 +101,7 @@ def features(question: Question, ranked: Sequence[Scored], lead: Scored,
         "typed_missing": float(typed_asked and not lead.typed),
         "speaker_missing": float(bool(question.speaker) and question.speaker != "author"
                                  and not any(s.speaker for s in top)),
-        "cue": float(best.cue),
+        "cue": float(bool(best.cue)),
         "defines": float(lead.defines),
         "defines_missing": float(question.intent == "definition" and not lead.defines),
         "topical": max((p.dense_score for p in passages), default=0.0),

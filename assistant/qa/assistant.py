@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -31,11 +33,27 @@ from ..store import (
 from ..text import nlp
 from .answering import Answerer
 from .corpus import Corpus
-from .question import Question, analyse, contextualize, validate_question
+from .question import (
+    Previous,
+    Question,
+    analyse,
+    context_query,
+    contextualize,
+    validate_question,
+)
 from .records import Answer
 from .retrieval import Retriever
 
 CONTEXT_BLEND = 0.5  # weight of the contextualised query in a follow-up's answer vector
+RECENT = 256  # answers kept to read follow-ups against
+
+
+def previous_of(answer: Answer, rows: Mapping[tuple[str, int], int]) -> Previous:
+    """What a follow-up may refer back to in an answer: its short answer, and the
+    sentences it cited (``rows`` maps a sentence's document and offset to its row)."""
+    names = (answer.short_answer,) if answer.short_answer and not answer.abstained else ()
+    cited = (rows.get((c.source_id, c.start), -1) for c in answer.citations)
+    return Previous(names, tuple(r for r in cited if r >= 0))
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,8 @@ class Assistant:
         self.embedder = embedder
         self._swap = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed")
+        self._recent: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+        self._recent_lock = threading.Lock()
         self._install(data)
 
     def _install(self, data: IndexData) -> None:
@@ -107,15 +127,38 @@ class Assistant:
         start = time.perf_counter()
         text = validate_question(question)
         earlier = [validate_question(h) for h in history if not isinstance(h, str) or h.strip()]
-        query = contextualize(text, earlier)
+        previous = self._previous(text, earlier, k, mode)
+        query = context_query(text, earlier, previous)
         pending = [self._pool.submit(self.embedder.encode_query, q) for q in {query, text}]
-        analysed = analyse(text, earlier, self.corpus)
+        analysed = analyse(text, earlier, self.corpus, previous)
         parsed = time.perf_counter()
         for job in pending:
             job.result()  # the vectors now sit in the embedder's cache
         timings = {"analyse_ms": (parsed - start) * 1e3,
                    "embed_wait_ms": (time.perf_counter() - parsed) * 1e3}
-        return self.answer(analysed, k, mode, start, timings)
+        answer = self.answer(analysed, k, mode, start, timings)
+        self._remember((text, tuple(earlier[-2:]), k, mode), answer)
+        return answer
+
+    def _previous(self, text: str, earlier: Sequence[str], k: int | None,
+                  mode: str | None) -> Previous | None:
+        """For a follow-up, what the answer to the turn before gave (answered again, from
+        the turn before it alone, when it is not among the recent answers)."""
+        if not earlier or contextualize(text, earlier) == text:
+            return None
+        key = (earlier[-1], tuple(earlier[-3:-1]), k, mode)
+        with self._recent_lock:
+            before = self._recent.get(key)
+        if before is None:
+            before = self.ask(earlier[-1], k, mode, earlier[-2:-1])
+        return previous_of(before, self.answerer.evidence.row_at)
+
+    def _remember(self, key: tuple[Any, ...], answer: Answer) -> None:
+        with self._recent_lock:
+            self._recent[key] = answer
+            self._recent.move_to_end(key)
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
 
     def answer(self, question: Question, k: int | None = None, mode: str | None = None,
                started: float | None = None, timings: dict[str, float] | None = None) -> Answer:
@@ -127,7 +170,8 @@ class Assistant:
         qvec = self.embedder.encode_query(question.query)
         t1 = time.perf_counter()
         passages, search_ms = retriever.search(qvec, question.tokens, k, mode,
-                                               question.answer_types, question.document)
+                                               question.answer_types, question.document,
+                                               question.cue)
         t2 = time.perf_counter()
         outcome = answerer.answer(question, self._answer_vector(question, qvec), passages)
         t3 = time.perf_counter()

@@ -40,14 +40,18 @@ class Weights:
     typed: float = 0.15
     names: float = 0.1
     speaker: float = 0.25
-    cue: float = 0.08
+    cause: float = 0.08  # a cause, for "why"
+    condition: float = 0.08  # a condition or outcome, for "what if"
+    purpose: float = 0.08  # a purpose, for "what is it for"
+    speech: float = 0.08  # someone's words, for a stance
     defines: float = 0.2
     document: float = 0.15
     question_penalty: float = 0.15
-    byline_penalty: float = 1.0
     predicate: float = 0.05
     central: float = 0.05
     echo: float = 0.1
+    near: float = 0.05
+    repeat: float = 0.0
 
     @classmethod
     def fitted(cls) -> Weights:
@@ -67,7 +71,7 @@ class Scored:
     typed: bool
     names: float  # share of the question's names the sentence gives
     speaker: bool
-    cue: bool
+    cue: str  # the cue the question's intent asks for and the sentence gives ("" if none)
     defines: bool
     document: int  # +1 in the document the question names, -1 in another, 0 if none named
     asks: bool  # the sentence is itself a question
@@ -75,6 +79,8 @@ class Scored:
     predicate: bool = False  # holds the question's main verb
     central: float = 0.0  # how central the sentence is to its document (0..1)
     echo: bool = False  # the question echoes the title of the sentence's document
+    near: bool = False  # a follow-up, and the sentence is close to one cited before
+    repeat: bool = False  # a follow-up, and the sentence was cited before
     score: float = 0.0
 
     def rescored(self, w: Weights) -> Scored:
@@ -85,24 +91,27 @@ class Scored:
 def combine(s: Scored, w: Weights) -> float:
     """A candidate's score: its signals, weighted."""
     return (w.cosine * s.cosine + w.coverage * s.coverage + w.rank / s.passage.rank
-            + w.typed * s.typed + w.names * s.names + w.speaker * s.speaker + w.cue * s.cue
+            + w.typed * s.typed + w.names * s.names + w.speaker * s.speaker
+            + (getattr(w, s.cue) if s.cue else 0.0)
             + w.defines * s.defines + w.document * s.document - w.question_penalty * s.asks
-            - w.byline_penalty * s.aside + w.predicate * s.predicate + w.central * s.central
-            + w.echo * s.echo * s.central)
+            + w.predicate * s.predicate + w.central * s.central
+            + w.echo * s.echo * s.central + w.near * s.near + w.repeat * s.repeat)
 
 
 def focus_weights(question: Mapping[str, float], query: Mapping[str, float],
-                  common: frozenset[str] = frozenset()) -> dict[str, float]:
+                  common: frozenset[str] = frozenset(), elliptic: bool = False) -> dict[str, float]:
     """Term weights of the question, plus what its context brings.
 
     In a follow-up the earlier turn says what "it" is, but the new question says what
     is asked. The referent is usually a rare word (a name such as "TISA") that few
     passages use, which keeps its full weight; other words of the earlier turn count a
-    quarter, so they do not pick the answer to "Why did Seoul end it?".
+    quarter, so they do not pick the answer to "Why did Seoul end it?". An elliptic
+    follow-up ("Why did they do that?") has no words of its own: the earlier turn's count
+    in full.
     """
     weights = dict(question)
     for term, weight in query.items():
-        referent = weight >= RARE_WORD and term not in common
+        referent = elliptic or (weight >= RARE_WORD and term not in common)
         weights.setdefault(term, weight if referent else CONTEXT_WEIGHT * weight)
     return weights
 
@@ -119,7 +128,8 @@ class Scorer:
     def rank(self, question: Question, qvec: np.ndarray,
              passages: Sequence[Passage]) -> list[Scored]:
         """Every sentence of the passages, best score first."""
-        terms = focus_weights(question.weights, question.query_weights, self.common)
+        terms = focus_weights(question.weights, question.query_weights, self.common,
+                              elliptic=len(question.weights) <= 1)
         total = sum(terms.values()) or 1.0
         echo = {d: echoes(question.weights, doc.title) for d, doc in
                   self.evidence.documents.items()}
@@ -127,6 +137,8 @@ class Scorer:
         for passage in passages:
             for sid in self.evidence.chunks[passage.index].sentence_ids:
                 row = self.evidence.rows[sid]
+                if self.evidence.roles[row] != "body" and not _about_author(question):
+                    continue  # a byline or bio is never evidence about the subject
                 if row not in seen:
                     seen[row] = self.score(row, passage, question, qvec, terms, total,
                                            echo[self.evidence.sentences[row].doc_id])
@@ -146,12 +158,16 @@ class Scorer:
             typed=has_type(sentence.text, note.entities, question),
             names=name_share(sentence.text.lower(), question),
             speaker=speaks(note.speaker, question, ev.documents[sentence.doc_id].author),
-            cue=_cue(note.cues, question.intent),
-            defines=question.intent == "definition" and defines_term(sentence.text, question),
+            cue=_cue(note.cues, question),
+            defines=question.intent == "definition" and question.kind != "purpose"
+            and defines_term(sentence.text, question),
             document=document, asks=sentence.text.rstrip().endswith("?"),
             aside=ev.roles[row] != "body" and not _about_author(question),
             predicate=bool(question.predicate) and bool(set(question.predicate) & words),
-            central=ev.centrality[row], echo=echo)
+            central=ev.centrality[row], echo=echo,
+            near=any(0 < abs(row - r) <= 2 and ev.sentences[r].doc_id == sentence.doc_id
+                     for r in question.context_rows),
+            repeat=row in question.context_rows)
         return scored.rescored(self.w)
 
 
@@ -172,9 +188,8 @@ def _terms(text: str) -> list[str]:
     return tokenize(text)
 
 
-def _cue(cues: Sequence[str], intent: str) -> bool:
-    wanted = {"cause": "cause", "consequence": "condition", "stance": "speech"}.get(intent)
-    return wanted is not None and wanted in cues
+def _cue(cues: Sequence[str], question: Question) -> str:
+    return question.cue if question.cue and question.cue in cues else ""
 
 
 def _about_author(question: Question) -> bool:

@@ -48,6 +48,7 @@ class Evidence:
         self.notes: list[Note] = data.notes
         self.vectors: np.ndarray = data.sentence_vectors
         self.rows = {s.id: i for i, s in enumerate(data.sentences)}
+        self.row_at = {(s.doc_id, s.start): i for i, s in enumerate(data.sentences)}
         self.documents: dict[str, Document] = {d.id: d for d in data.documents}
         self.chunks = data.chunks
         self._tokens: dict[int, frozenset[str]] = {}

@@ -69,6 +69,10 @@ _COMPARISON = re.compile(
 _AFTER = re.compile(r"\bwhat (actually )?happened (next|after|then|later)\b|\bwhat came (next|"
                     r"after)\b|\bwhat did .* do (after|next|then|once)\b|\bwhat happened .*"
                     r"\b(after|then)\b|\bafter that\b|\bnext\?")
+# "What is X for?", "what is X supposed to achieve?": a purpose.
+_PURPOSE = re.compile(r"\b(purpose|goal|aim|objective|point) of\b|\b(meant|supposed|designed|"
+                      r"intended) to (do|achieve|accomplish)\b|\bwhat (is|was|are|were) .* "
+                      r"for\??$|\b(achieve|accomplish)\b|\bwhat for\b|\bset up (for|to)\b")
 _CONSEQUENCE = re.compile(
     r"\b(what (happens|happened|would happen|will happen|could happen|might happen)|what if|"
     r"what would .* (mean|do)|what (does|did|do|will|would|could) .* (mean|lead to|result in|"
@@ -120,6 +124,8 @@ def classify(parsed: Parsed) -> Reading:
         return Reading("comparison", "", types, kind, focus, wh, "order")
     if (term := _acronym_question(low)):
         return Reading("definition", "", (), "expansion", term, wh)
+    if _PURPOSE.search(low):
+        return Reading("definition", "", (), "purpose", focus, wh)
     yes_no = bool(_YES_NO.match(text))
     typed = bool(types) and wh in ("which", "where", "when", "how", "what")
     for intent, pattern in (("comparison", _COMPARISON), ("consequence", _CONSEQUENCE),

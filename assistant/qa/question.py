@@ -47,6 +47,15 @@ _NAMED = re.compile(r"(?<=\s)[A-Z][\w.-]*|\b\d+\b")
 
 
 @dataclass(frozen=True)
+class Previous:
+    """What the answer to the turn before gave: the names it answered with (its short
+    answer, the people it quoted) and the rows of the sentences it cited."""
+
+    names: tuple[str, ...] = ()
+    rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Question:
     """One question, analysed once; retrieval and answering read only this record.
 
@@ -76,6 +85,7 @@ class Question:
     predicate: tuple[str, ...] = ()  # terms of the main verb ("sign" in "when was it signed")
     document: str = ""  # id of the document the question names
     echo: str = ""  # id of the document whose title the question restates
+    context_rows: tuple[int, ...] = ()  # sentences the answer to the turn before cited
     expansion: str = ""  # other names of the question's names, for retrieval
     parsed: Parsed | None = field(default=None, repr=False, compare=False)
 
@@ -83,6 +93,14 @@ class Question:
     def in_context(self) -> bool:
         """Was the question widened by an earlier turn?"""
         return self.query != self.text
+
+    @property
+    def cue(self) -> str:
+        """What a sentence must give to answer the intent ("cause", "purpose", ...)."""
+        if self.kind == "purpose":
+            return "purpose"
+        return {"cause": "cause", "consequence": "condition", "stance": "speech"}.get(
+            self.intent, "")
 
     @property
     def unknown(self) -> tuple[str, ...]:
@@ -148,16 +166,28 @@ def named_terms(question: str) -> list[str]:
     return [t for m in _NAMED.finditer(question) for t in tokenize(m.group(0)) if len(t) > 1]
 
 
-def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = None) -> Question:
+def context_query(text: str, earlier: Sequence[str], previous: Previous | None = None) -> str:
+    """The retrieval query of a question: a follow-up is read with the turn(s) before it
+    and with the names the answer before it gave ("Where does he teach?" after "Who wrote
+    it?" is searched with the author's name)."""
+    query = contextualize(text, earlier)
+    if query != text and previous is not None and previous.names:
+        query = f"{query} {' '.join(previous.names)}"
+    return query
+
+
+def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = None,
+            previous: Previous | None = None) -> Question:
     """Validate ``question`` (and the earlier questions) and analyse it in their context.
 
     With a ``corpus`` (the loaded sources), names are linked to the sources' names and
     the document a question names is found; without one, only the wording is read.
+    ``previous`` is what the answer to the turn before gave, for follow-ups.
     """
     text = validate_question(question)
     earlier = tuple(validate_question(h) for h in history
                     if not isinstance(h, str) or h.strip())
-    query = contextualize(text, earlier)
+    query = context_query(text, earlier, previous)
     parsed = nlp.parse(text)
     reading = classify(parsed)
     if query != text:
@@ -174,7 +204,8 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
         focus=reading.focus, speaker=stance_speaker(parsed, mentions), mentions=mentions,
         relation=reading.relation, wh=reading.wh, predicate=predicate_terms(parsed),
         document=named_document(query, documents), expansion=expansion, parsed=parsed,
-        echo=next((d.id for d in documents if echoes(term_weights(text), d.title)), ""))
+        echo=next((d.id for d in documents if echoes(term_weights(text), d.title)), ""),
+        context_rows=previous.rows if previous is not None and query != text else ())
 
 
 def _inherit(reading: Reading, before: str) -> Reading:

@@ -98,6 +98,9 @@ class Retriever:
         self.chunk_labels: list[frozenset[str]] = [
             frozenset(e.label for sid in c.sentence_ids if data.notes
                       for e in data.notes[rows[sid]].entities) for c in data.chunks]
+        self.chunk_cues: list[frozenset[str]] = [
+            frozenset(cue for sid in c.sentence_ids if data.notes
+                      for cue in data.notes[rows[sid]].cues) for c in data.chunks]
 
     @cached_property
     def chunk_vocabulary(self) -> frozenset[str]:
@@ -146,13 +149,15 @@ class Retriever:
 
     def search(
         self, qvec: np.ndarray | None, tokens: Sequence[str], k: int, mode: str,
-        types: Sequence[str] = (), document: str = "",
+        types: Sequence[str] = (), document: str = "", cue: str = "",
     ) -> tuple[list[Passage], dict[str, float]]:
         """The top ``k`` passages and the time each step took, in milliseconds.
 
-        ``types`` (entity labels that answer the question) and ``document`` (the id of
+        ``types`` (entity labels that answer the question), ``cue`` (what a sentence
+        must give: "cause", "condition", "purpose", "speech") and ``document`` (the id of
         a document the question names) each add one more ranking to the fusion: the
-        chunks that hold such an entity, or belong to that document, by dense score.
+        chunks that hold such an entity or such a sentence, or belong to that document,
+        by dense score.
         """
         if mode not in MODES:
             raise UsageError(f"Unknown retrieval mode {mode!r}.", fix=f"Use one of {MODES}.")
@@ -171,6 +176,8 @@ class Retriever:
             rankings.append([i for i in order if self.chunk_labels[i] & set(types)])
         if document:
             rankings.append([i for i in order if self.data.chunks[i].doc_id == document])
+        if cue:
+            rankings.append([i for i in order if cue in self.chunk_cues[i]])
         rankings = [r for r in rankings if r]
         ranked = keep_leaders(rrf(rankings, self.rrf_k), rankings, k)
         passages = self._passages(ranked, dict(dense), dict(lexical), qvec)

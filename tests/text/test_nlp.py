@@ -35,3 +35,18 @@ def test_thinc_does_not_pull_in_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+def test_torch_imports_wait_while_spacy_hides_torch() -> None:
+    """The embedder imports torch (for the ONNX export) while spaCy may be loading on the
+    preload thread with torch hidden from thinc; the guard makes it wait instead of fail."""
+    code = ("from assistant.text import nlp\n"
+            "thread = nlp.preload()\n"
+            "with nlp.torch_guard():\n"
+            "    import torch\n"
+            "thread.join()\n"
+            "import thinc.compat\n"
+            "print(torch.__version__ is not None, thinc.compat.has_torch)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[0] == "True"
