@@ -174,6 +174,8 @@ class Assistant:
                                                question.cue)
         t2 = time.perf_counter()
         outcome = answerer.answer(question, self._answer_vector(question, qvec), passages)
+        if question.intent == "document":  # the passages it was answered from come first
+            passages = retriever.cited_first(passages, outcome.citations, k)
         t3 = time.perf_counter()
         timings = {**(timings or {}), "embed_ms": (t1 - t0) * 1e3, **search_ms,
                    "retrieval_ms": (t2 - t0) * 1e3, "answer_ms": (t3 - t2) * 1e3,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -143,6 +143,23 @@ class Retriever:
             for ci in self.sentence_chunks[row]:
                 out.setdefault(ci)
         return list(out)[:n]
+
+    def cited_first(self, passages: Sequence[Passage], citations: Sequence[Any],
+                    k: int) -> list[Passage]:
+        """The chunks the citations quote, in citation order, then the other passages;
+        ``k`` of them, ranks renumbered (for answers that did not come from retrieval)."""
+        index = {c.id: i for i, c in enumerate(self.data.chunks)}
+        found = {p.chunk_id: p for p in passages}
+        ordered: dict[str, Passage] = {}
+        for citation in citations:
+            i = index.get(citation.chunk_id)
+            if i is not None and citation.chunk_id not in ordered:
+                chunk = self.data.chunks[i]
+                ordered[chunk.id] = found.get(chunk.id) or Passage(
+                    chunk.id, chunk.doc_id, chunk.text, 0.0, 0, 0.0, 0.0, i)
+        for passage in passages:
+            ordered.setdefault(passage.chunk_id, passage)
+        return [replace(p, rank=r) for r, p in enumerate(list(ordered.values())[:k], start=1)]
 
     def cosine(self, qvec: np.ndarray, chunk: int) -> float:
         return float(np.dot(self.data.chunk_index.reconstruct(chunk), qvec))
