@@ -167,13 +167,17 @@ def pick_threshold(scores: np.ndarray, y: np.ndarray) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help=f"write {FITTED.name}")
+    parser.add_argument("--no-search", action="store_true",
+                        help="keep the sentence weights; refit only the abstention model")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     bot = Assistant.load(Settings.from_env())
     cases = collect(bot)
     print(f"{len(cases)} tuning questions ({sum(c.q.answerable for c in cases)} answerable)")
     print("\n1. Sentence weights (answer accuracy without abstention):")
-    weights = search(bot, cases, bot.answerer.scorer.w, bot.answerer.limits)
+    weights = bot.answerer.scorer.w
+    if not args.no_search:
+        weights = search(bot, cases, weights, bot.answerer.limits)
     x, y = matrix(bot, cases, weights, bot.answerer.limits)
     w, b = fit_logistic(x, y)
     scores = cv_scores(x, y)

@@ -20,7 +20,7 @@ DEFAULT_FURNITURE: tuple[str, ...] = (
     r"^Leave a (Reply|Comment)\b",
     r"^Your email address will not be published",
     r"^This site uses Akismet to reduce spam",
-    r"^(Share|Like) this:?$",
+    r"^(Share|Like) this( article| story| post| page)?:?$",
     r"^Related( Posts| Articles)?:?$",
     r"^Required fields are marked",
     r"^Subscribe to our newsletter",
@@ -72,6 +72,19 @@ def _uses_trailing_space_wraps(lines: Sequence[str]) -> bool:
     return len(filled) >= 4 and wrapped >= 0.3 * len(filled)
 
 
+def _paragraph_per_line(lines: Sequence[str]) -> bool:
+    """A web page saved as text puts one paragraph on each line: its lines are far longer
+    than the 60-100 characters of a hard-wrapped (PDF or e-mail) text.
+
+    >>> _paragraph_per_line(["Title", "x" * 200, "y" * 300, "By Me"])
+    True
+    >>> _paragraph_per_line(["A wrapped line of a PDF", "goes on here", "and ends."])
+    False
+    """
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    return len(lengths) >= 3 and lengths[len(lengths) // 2] > 150
+
+
 def _continues(prev: str, line: str, blank_between: bool, space_wraps: bool) -> bool:
     """Does ``line`` continue the paragraph that ``prev`` (a raw line) belongs to?"""
     if line[:1].isspace():
@@ -105,6 +118,8 @@ def unwrap_lines(text: str) -> list[str]:
     ['One para wrapped.', 'Two.']
     """
     lines = text.split("\n")
+    if _paragraph_per_line(lines):
+        return [collapse_spaces(line) for line in lines if collapse_spaces(line)]
     space_wraps = _uses_trailing_space_wraps(lines)
     paragraphs: list[str] = []
     prev, blank_between = "", False

@@ -80,6 +80,8 @@ class Answerer:
         ranked = self.scorer.rank(question, qvec, passages) if passages else []
         if not ranked or not question.query_weights:  # "???", "the of and"
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)
+        if any(m.label == "NUMBER" for m in question.mentions if not m.known):
+            return Outcome(ABSTAIN_TEXT, (), True, 0.0)  # a year or figure never given
         chosen = choose(ranked, question, self.evidence, self.limits)
         confidence = self.model.confidence(self.features(question, ranked, chosen, passages))
         if confidence < self.model.threshold:

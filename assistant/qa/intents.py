@@ -45,7 +45,7 @@ _DOC_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              rf"(the |this |that )?([\w'-]+ ){{0,4}}{_DOC_NOUN}|who('s| is) "
                              rf"behind|who (published|ran|runs|puts out) (the )?([\w'-]+ )"
                              rf"{{0,3}}(blog|site|outlet|{_DOC_NOUN}))\b")),
-    ("date", re.compile(rf"^\s*(when|(in |on )?(what|which) (date|day|month|year))\b.*\b("
+    ("date", re.compile(rf"^\s*(when|(in |on )?(what|which) (\w+ )?(date|day|month|year))\b.*\b("
                         rf"published|written|posted|come out|came out|appear\w*|dated)\b|"
                         rf"\b{_DOC_NOUN}'?s? date\b|\bpublication date\b|"
                         rf"\bwritten first\b")),

@@ -35,7 +35,7 @@ from .lexicon import (
 )
 from .nlp import Entity, Parsed, Token
 
-ANNOTATION_VERSION = 3  # bump when annotate() changes: stored notes go stale
+ANNOTATION_VERSION = 4  # bump when annotate() changes: stored notes go stale
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")

@@ -51,7 +51,8 @@ CAUSE_MARKERS = (
     "after", "stemming from", "stems from", "driven by", "out of", "reason",
     "reasons", "cause", "caused", "causes", "motive", "motivated", "motivating",
     "motivation", "led to", "leading to", "prompted", "triggered", "sparked", "resulted",
-    "why", "since", "therefore", "hence", "thus", "grounds",
+    "why", "since", "therefore", "hence", "thus", "grounds", "blame", "blamed", "blames",
+    "attributed to", "put down to", "responsible for", "the result of", "a result of",
 )
 # Connectives, modals and verbs that give a consequence, a condition or a hypothesis.
 CONSEQUENCE_MARKERS = (

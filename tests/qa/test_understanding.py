@@ -1,0 +1,98 @@
+"""Question understanding end to end on our own article (the Ever Given in the Suez Canal):
+the real model, a real index built from tests/fixtures/third_article, real spaCy.
+
+No rule of the assistant mentions this article; these answers come from general
+mechanisms: answer types, abbreviations, attribution, document metadata, refusal.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.evaluation.metrics import contains_any
+
+pytestmark = pytest.mark.slow
+THIRD = Path(__file__).parents[1] / "fixtures" / "third_article"
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    root = tmp_path_factory.mktemp("third")
+    shutil.copytree(THIRD, root / "sources")
+    return Assistant.load(Settings(sources=root / "sources", index=root / "index"))
+
+
+@pytest.mark.parametrize(("question", "intent", "accepted"), [
+    ("When was the Ever Given refloated?", "factoid", ["29 March"]),
+    ("What does SCA stand for?", "definition", ["Suez Canal Authority"]),
+    ("Who wrote the article?", "document", ["Daniel Okafor"]),
+    ("Which outlet published it?", "document", ["Global Trade Monitor"]),
+])
+def test_typed_answers_open_with_a_short_answer(bot: Assistant, question: str, intent: str,
+                                                accepted: list[str]) -> None:
+    answer = bot.ask(question)
+    assert answer.intent == intent and not answer.abstained
+    assert answer.short_answer and contains_any(answer.short_answer, accepted)
+    assert answer.text.startswith(f"**{answer.short_answer}** [")
+    quoted = [c for c in answer.citations if c.kind == "sentence"]
+    documents = [c for c in answer.citations if c.kind == "document"]
+    assert any(answer.short_answer in c.quote for c in quoted + documents)
+
+
+def test_every_sentence_citation_quotes_the_document_exactly(bot: Assistant) -> None:
+    texts = {d.id: d.text for d in bot.data.documents}
+    for question in ("Why was the ship held in Egypt?", "What does Menon recommend?",
+                     "Summarize the article"):
+        answer = bot.ask(question)
+        for c in answer.citations:
+            if c.kind == "sentence" or c.start >= 0:
+                assert texts[c.source_id][c.start:c.end] == c.quote
+
+
+def test_a_summary_is_several_cited_sentences_in_document_order(bot: Assistant) -> None:
+    answer = bot.ask("Summarize the article")
+    sentences = [c for c in answer.citations if c.kind == "sentence"]
+    assert answer.intent == "document" and 3 <= len(sentences) <= 5
+    assert [c.start for c in sentences] == sorted(c.start for c in sentences)
+    assert any(c.kind == "document" for c in answer.citations)  # the article's own record
+
+
+def test_a_stance_quotes_the_person_asked_about(bot: Assistant) -> None:
+    answer = bot.ask("What did Tomasz Wójcik say about the tide?")
+    assert answer.intent == "stance" and not answer.abstained
+    assert any("Wójcik" in c.quote or "He added" in c.quote for c in answer.citations)
+
+
+def test_a_follow_up_is_read_with_the_turn_before(bot: Assistant) -> None:
+    first = "When did the Ever Given block the canal?"
+    answer = bot.ask("Why did that happen?", history=[first])
+    assert answer.intent == "cause" and not answer.abstained
+    assert contains_any(answer.text, ["winds", "sandstorm", "human error", "single lane"])
+
+
+@pytest.mark.parametrize("question", [
+    "¿Por qué se bloqueó el canal de Suez?",  # another language
+    "Did the ship sink in 1999?",  # a yes/no question about something absent
+    "the of and what?",  # only stop words
+    "What is the capital of Australia?",  # world knowledge
+])
+def test_refusals(bot: Assistant, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.abstained and answer.citations == ()
+    assert answer.text == "The sources do not answer this question."
+
+
+def test_a_bare_name_asks_who_it_is(bot: Assistant) -> None:
+    answer = bot.ask("Rahul Menon?")
+    assert answer.intent == "definition" and not answer.abstained
+    assert contains_any(answer.text, ["chief analyst", "Meridian Freight Analytics"])
+
+
+def test_markup_in_a_question_is_ignored(bot: Assistant) -> None:
+    plain = bot.ask("When was the Ever Given refloated?")
+    marked = bot.ask("<b>When</b> was the <i>Ever Given</i> refloated?")
+    assert marked.question == plain.question and marked.text == plain.text
