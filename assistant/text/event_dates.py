@@ -116,9 +116,19 @@ def _judge(parsed: Parsed, entity: Entity, base: DateSpan | None) -> DateMention
         verdict = "duration"
     elif anchor is not None and _in_quoted_title(parsed, entity):
         verdict = "title"
-    elif anchor is not None and not any(t.dep in _SUBJECTS for t in parsed.tokens):
+    elif anchor is not None and not _has_clause(parsed, anchor):
         verdict = "no clause"
     return DateMention(entity, date, anchor.lemma.lower() if anchor else "", verdict)
+
+
+def _has_clause(parsed: Parsed, anchor: Token) -> bool:
+    """Whether the sentence says who or what the event is about: it has a subject, or the
+    verb describes a noun ("the accord lapsed in 2002", parsed as a participle of
+    "accord"). A dateline ("Published 3 March 2021", "Updated on 12 May") has neither."""
+    if any(t.dep in _SUBJECTS for t in parsed.tokens):
+        return True
+    head = parsed.tokens[anchor.head]
+    return anchor.dep == "acl" and head.pos in ("NOUN", "PROPN")
 
 
 def _entity_head(parsed: Parsed, entity: Entity) -> Token | None:

@@ -134,7 +134,7 @@ def plot(entries: Sequence[Entry], documents: Sequence[Document],
     for x, entry in enumerate(entries, start=1):
         ys = [rows[s] for s in entry.sources]
         if len(ys) > 1:
-            ax.plot([x, x], [min(ys), max(ys)], color="#999999", linewidth=1, zorder=1)
+            ax.plot([x, x], [min(ys), max(ys)], color="#555555", linewidth=1.5, zorder=1)
         for event in entry.events:
             ax.scatter([x], [rows[event.source_id]], s=70, zorder=2,
                        color=palette.get(event.source_id, "#888"), edgecolors="white")
