@@ -21,7 +21,7 @@ anaphora ("the same day") name no date: ``resolve`` returns ``None`` for them.
 >>> resolve("22 August", base).start, resolve("October-November 2018", base).end
 ('2019-08-22', '2018-11')
 >>> resolve("last year", base), resolve("three-month", base)
-(DateSpan(start='2019', end='2019', precision='year'), None)
+(DateSpan(start='2018', end='2018', precision='year'), None)
 """
 
 from __future__ import annotations
