@@ -15,6 +15,7 @@ from typing import Any
 
 from ..config import Settings
 from ..ingest import chunk_documents, fingerprint, load_documents, with_header
+from ..ingest.events import EVENTS_VERSION, extract_events
 from ..text import nlp, tokenizer_fingerprint
 from ..text.annotate import ANNOTATION_VERSION, annotate
 from . import vector_cache
@@ -44,6 +45,7 @@ def index_info(settings: Settings, embedder: Embedder) -> dict[str, Any]:
         "sources": fingerprint(settings.sources),
         "tokenizer": tokenizer_fingerprint(),
         "annotation": f"{nlp.model_id()}/{ANNOTATION_VERSION}",
+        "events": EVENTS_VERSION,
     }
 
 
@@ -62,13 +64,16 @@ def build_index(settings: Settings, embedder: Embedder,
     say(f"{reused} embeddings reused, {len(texts) - reused} new.")
     say("Indexing chunks and sentence windows for BM25...")
     bm25 = build_bm25(docs, chunks, sentences)
-    say("Parsing sentences (entities, lemmas, speakers)...")
-    notes = annotate(nlp.parse_many(s.text for s in sentences), [s.doc_id for s in sentences])
+    say("Parsing sentences (entities, lemmas, speakers, dated events)...")
+    parses = nlp.parse_many(s.text for s in sentences)
+    notes = annotate(parses, [s.doc_id for s in sentences])
+    events = extract_events(docs, sentences, parses)
     index_type = choose_index_type(len(chunks), settings.index_type, settings.hnsw_threshold)
     files = serialize(docs, chunks, sentences, vectors[: len(chunks)], vectors[len(chunks):],
-                      bm25, notes, index_type, m=settings.hnsw_m,
+                      bm25, notes, index_type, events=events, m=settings.hnsw_m,
                       ef_search=settings.hnsw_ef_search)
-    counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)}
+    counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences),
+              "events": len(events)}
     manifest = make_manifest(files, {**info, "dimension": int(vectors.shape[1]),
                                      "index_type": index_type}, counts)
     write_index(settings.index, files, manifest)

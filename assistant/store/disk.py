@@ -12,6 +12,8 @@ Layout of ``index/``::
     chunks.bm25.*      BM25 scores of terms in chunks: data/indices/indptr .npy
                        (a sparse matrix, allow_pickle=False) and vocab.json (its terms)
     windows.bm25.*     the same over sentence windows, one row per sentence
+    sentences.nlp.jsonl  one annotation per sentence (entities, lemmas, speaker, cues)
+    events.jsonl       the dated events, one per (sentence, date), with quote and offsets
 
 A build is written to a temporary sibling folder and swapped in with one rename,
 so a failed build leaves the previous index untouched. Every file's sha256 is
@@ -39,13 +41,15 @@ import numpy as np
 
 from ..errors import IndexCorruptError
 from ..ingest import Chunk, Document, Sentence
+from ..ingest.events import Event
 from ..text.annotate import Note
 from .arrays import MalformedFile, TermMatrix, matrix_files, parse_matrix
 from .faiss_index import build_vector_index, index_bytes, index_from_bytes
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: BM25 matrices stored; 3: sentence annotations (entities, speaker)
+# 2: BM25 matrices stored; 3: sentence annotations (entities, speaker); 4: dated events
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 FIX = "Run `assistant index` to rebuild it."
 
@@ -65,6 +69,7 @@ class IndexData:
     # FAISS index over the sentence vectors (None for an index built before it existed).
     sentence_index: Any = None
     notes: list[Note] = field(default_factory=list)  # one per sentence, in order
+    events: list[Event] = field(default_factory=list)  # dated events, in document order
 
 
 def _sha256(data: bytes) -> str:
@@ -90,6 +95,7 @@ def serialize(
     bm25: tuple[TermMatrix, TermMatrix],
     notes: Sequence[Note],
     index_type: str = "flat-ip",
+    events: Sequence[Event] = (),
     **hnsw: int,
 ) -> dict[str, bytes]:
     """The bytes of every data file of an index (``index_type`` already resolved).
@@ -108,6 +114,7 @@ def serialize(
         "chunks.jsonl": _jsonl(chunks),
         "sentences.jsonl": _jsonl(sentences),
         "sentences.nlp.jsonl": _json_lines(n.to_json() for n in notes),
+        "events.jsonl": _jsonl(events),
         **matrix_files("chunks.bm25", bm25[0]),
         **matrix_files("windows.bm25", bm25[1]),
     }
@@ -290,8 +297,9 @@ def load_index(index_dir: Path, manifest: Mapping[str, Any] | None = None) -> In
     chunk_bm25 = read_matrix(index_dir, manifest, "chunks.bm25", len(chunks))
     window_bm25 = read_matrix(index_dir, manifest, "windows.bm25", len(sentences))
     notes = _notes(index_dir, manifest, len(sentences))
+    events = _records(index_dir, manifest, "events.jsonl", Event)
     return IndexData(manifest, documents, chunks, sentences, chunk_index, vectors,
-                     chunk_bm25, window_bm25, sentence_index, notes)
+                     chunk_bm25, window_bm25, sentence_index, notes, events)
 
 
 def _notes(index_dir: Path, manifest: Mapping[str, Any], rows: int) -> list[Note]:

@@ -52,6 +52,7 @@ from .render import (
     render_sources,
     user_text,
 )
+from .timeline_tab import TimelineTab, build_timeline_tab, offer_button, wire_offer
 
 log = logging.getLogger(__name__)
 
@@ -275,12 +276,15 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         session = gr.State(new_session())
         gr.Markdown("## GSOMIA Assistant\nCited answers from articles about GSOMIA, the South "
                     "Korea–Japan intelligence-sharing pact. Every claim links to its passage.")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("Chat", id="chat"), gr.Row():
                 with gr.Column(scale=3):
                     chat = _chat_column(chat_app)
                 with gr.Column(scale=2):
+                    offer = offer_button()
                     side = _sources_column()
+            timeline_view = TimelineTab(assistant)
+            timeline = build_timeline_tab(timeline_view)
             with gr.Tab("Sources", id="sources"):
                 library = gr.HTML(elem_id="gs-library", js_on_load=None)
                 refresh = gr.Button("Refresh index", elem_id="gs-refresh")
@@ -288,6 +292,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 build_eval_tab(EvalTab(assistant, settings, chat_app.downloads.save, check_k),
                                MAX_K)
         _wire(demo, chat_app, session, chat, side, library, refresh)
+        wire_offer(timeline_view, timeline, offer, session, tabs)
     return demo
 
 

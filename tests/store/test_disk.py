@@ -29,7 +29,7 @@ from assistant.text.annotate import Note
 
 DATA_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", *file_names("chunks.bm25"),
               "documents.jsonl", "chunks.jsonl", "sentences.jsonl", *file_names("windows.bm25"),
-              "sentences.nlp.jsonl")
+              "sentences.nlp.jsonl", "events.jsonl")
 PACKAGE = Path(__file__).parents[2] / "assistant"
 
 
@@ -79,7 +79,7 @@ def test_manifest_contents(built: tuple[Settings, dict], fake_embedder: FakeEmbe
     docs = load_documents(settings.sources)
     sentences, chunks = chunk_documents(docs, 12, 1)
     assert manifest["counts"] == {"documents": len(docs), "chunks": len(chunks),
-                                  "sentences": len(sentences)}
+                                  "sentences": len(sentences), "events": 3}
     created = dt.datetime.fromisoformat(manifest["created_at"])
     assert created.tzinfo and abs((dt.datetime.now(dt.UTC) - created).total_seconds()) < 120
 
