@@ -67,6 +67,9 @@ def _register_bench(sub: Any) -> None:
                    help="--scale: HNSW build breadth (default 64, as the index uses)")
     p.add_argument("--backends", metavar="B,B,...",
                    help="instead: compare embedding backends, e.g. torch,torch:1,onnx,onnx-int8")
+    from .http_bench import add_arguments
+
+    add_arguments(p)  # --http and its options
     add_common(p)
 
 
@@ -139,6 +142,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         result: Any = run_scale(parse_sizes(args.scale), progress=say, data=args.data,
                                 m=args.hnsw_m, ef_construction=args.ef_construction)
         print_scale(result)
+    elif args.http:
+        from .http_bench import run_http
+
+        result = run_http(settings, args, say)
     elif args.backends:
         from .bench import compare_backends
 
