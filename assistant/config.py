@@ -60,7 +60,7 @@ class Settings:
     query_batch: int = 16
     query_window_ms: int = 2
     query_lanes: int = 0
-    api_max_inflight: int = 32
+    api_max_inflight: int = 24
     api_threads: int = 0
     workers: int = 1
 

@@ -169,7 +169,10 @@ async def _phase(url: str, items: Sequence[Item], reference: Sequence[str], clie
     statuses: Counter[str] = Counter()
     differing: list[str] = []
     retry_after_missing = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections expire before uvicorn's 5 s keep-alive timeout closes them, so a
+    # request is never sent on a connection the server is closing (a ReadError).
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients,
+                          keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=REQUEST_TIMEOUT_S,
                                  trust_env=False) as client:
         async def one_client() -> None:
@@ -188,9 +191,12 @@ async def _phase(url: str, items: Sequence[Item], reference: Sequence[str], clie
                     latencies.append(elapsed)
                     if signature(response.json()) != reference[n % len(items)]:
                         differing.append(item["question"][:80])
-                elif response.status_code in (429, 503) and "retry-after" not in \
-                        response.headers:
-                    retry_after_missing += 1
+                elif response.status_code in (429, 503):
+                    if "retry-after" not in response.headers:
+                        retry_after_missing += 1
+                        continue
+                    # as a well-behaved client does (bounded: the phase has a time cap)
+                    await asyncio.sleep(min(float(response.headers["retry-after"]), 1.0))
 
         start = time.perf_counter()
         tasks = [asyncio.ensure_future(one_client()) for _ in range(clients)]
