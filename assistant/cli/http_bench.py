@@ -151,6 +151,17 @@ class Server:
                 total += child.memory_info().rss
         return round(total / 2**20, 1)
 
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) used so far by the server and its workers."""
+        import psutil
+
+        proc = psutil.Process(self.proc.pid)
+        total = sum(proc.cpu_times()[:2])
+        for child in proc.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += sum(child.cpu_times()[:2])
+        return total
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -223,9 +234,15 @@ def _pct(values: Sequence[float], q: float) -> float | None:
 def run_phase(server: Server, items: Sequence[Item], reference: Sequence[str], name: str,
               clients: int, requests: int, seconds: float, say: Say) -> dict[str, Any]:
     say(f"{name}: {clients} client(s), up to {requests} requests or {seconds:.0f} s")
-    before = server.rss_mb()
+    before, cpu, own = server.rss_mb(), server.cpu_s(), time.process_time()
     result = asyncio.run(_phase(server.url, items, reference, clients, requests, seconds))
-    return {"phase": name, **result, "rss_before_mb": before, "rss_after_mb": server.rss_mb()}
+    # CPU per answered request, server and load generator: what the figures would be on
+    # an otherwise idle machine does not depend on other work sharing the cores.
+    answered = max(1, result["answered"])
+    return {"phase": name, **result, "rss_before_mb": before, "rss_after_mb": server.rss_mb(),
+            "server_cpu_ms_per_answer": round((server.cpu_s() - cpu) * 1e3 / answered, 2),
+            "client_cpu_ms_per_answer": round((time.process_time() - own) * 1e3 / answered, 2),
+            "load_average_1min": round(os.getloadavg()[0], 2)}
 
 
 def _workdir(settings: Settings) -> Path:
@@ -297,14 +314,17 @@ def run_http(settings: Settings, args: Any, say: Say) -> dict[str, Any]:
 
 def print_http(report: dict[str, Any]) -> None:
     head = (f"{'workers':>7} {'phase':<11}{'answered':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
-            f"{'p99 ms':>8}  {'statuses':<22}{'differ':>7}  RSS MB before→after")
+            f"{'p99 ms':>8}  {'statuses':<22}{'differ':>7}  {'CPU ms/answer':>13}{'load':>6}"
+            f"  RSS MB before→after")
     print(head)
     print("-" * len(head))
     for p in report["phases"]:
         statuses = ",".join(f"{k}:{v}" for k, v in sorted(p["statuses"].items()))
+        cpu = f"{p['server_cpu_ms_per_answer']:.1f}+{p['client_cpu_ms_per_answer']:.1f}"
         print(f"{p['workers']:>7} {p['phase']:<11}{p['answered']:>9}{p['req_per_s']:>8}"
               f"{_fmt(p['p50_ms']):>8}{_fmt(p['p95_ms']):>8}{_fmt(p['p99_ms']):>8}  "
-              f"{statuses:<22}{p['differing']:>7}  {p['rss_before_mb']:.0f} → "
+              f"{statuses:<22}{p['differing']:>7}  {cpu:>13}{p['load_average_1min']:>6.1f}  "
+              f"{p['rss_before_mb']:.0f} → "
               f"{p['rss_after_mb']:.0f}" + ("  (time cap)" if p["capped_by_time"] else ""))
     base = report["in_process"]
     print(f"in-process Assistant.ask median {base['median_ms']} ms (p95 {base['p95_ms']}); "
@@ -313,6 +333,7 @@ def print_http(report: dict[str, Any]) -> None:
         s = report["soak"]
         print(f"soak: RSS {s['rss_before_mb']:.0f} → {s['rss_after_mb']:.0f} MB "
               f"({s['growth_pct']:+.1f}%); since start {s['rss_start_mb']:.0f} MB")
+    print("CPU ms/answer: server (all its processes) + load generator, per answered request")
     print(f"machine: {report['machine']['cores']} cores, load average "
           f"{', '.join(f'{x:.2f}' for x in report['machine']['load_average'])}")
 

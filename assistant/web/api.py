@@ -90,8 +90,12 @@ class Api:
         self.accounts = list(accounts or [])
         self.inflight = 0
 
-    def login(self, request: Request) -> None:
-        """Dependency: 401 without one of the chat's accounts (when login is on)."""
+    async def login(self, request: Request) -> None:
+        """Dependency: 401 without one of the chat's accounts (when login is on).
+
+        ``async`` so FastAPI runs it on the event loop: a plain function would be sent
+        to a worker thread and back on every request.
+        """
         if self.accounts and not credentials_ok(request.headers.get("authorization", ""),
                                                 self.accounts):
             raise HTTPException(401, "Login required: no or wrong credentials.",
