@@ -177,17 +177,22 @@ async def _phase(url: str, items: Sequence[Item], reference: Sequence[str], clie
 
     counter = iter(range(requests))
     latencies: list[float] = []
+    inside: list[float] = []  # the server's own share (its Server-Timing header)
     statuses: Counter[str] = Counter()
     differing: list[str] = []
     retry_after_missing = 0
-    # Idle connections expire before uvicorn's 5 s keep-alive timeout closes them, so a
-    # request is never sent on a connection the server is closing (a ReadError).
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients,
-                          keepalive_expiry=2.0)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=REQUEST_TIMEOUT_S,
-                                 trust_env=False) as client:
-        async def one_client() -> None:
-            nonlocal retry_after_missing
+    # Each simulated user has its own client and connection, as separate users do (one
+    # shared pool of 64 connections costs httpx several ms of CPU per request). Idle
+    # connections expire before uvicorn's 5 s keep-alive timeout closes them, so a request
+    # is never sent on a connection the server is closing (a ReadError).
+    limits = httpx.Limits(max_connections=1, keepalive_expiry=2.0)
+
+    users = [httpx.AsyncClient(base_url=url, limits=limits, timeout=REQUEST_TIMEOUT_S,
+                               trust_env=False) for _ in range(clients)]  # not timed
+
+    async def one_client(client: httpx.AsyncClient) -> None:
+        nonlocal retry_after_missing
+        async with client:
             for n in counter:
                 item = items[n % len(items)]
                 start = time.perf_counter()
@@ -200,6 +205,7 @@ async def _phase(url: str, items: Sequence[Item], reference: Sequence[str], clie
                 statuses[str(response.status_code)] += 1
                 if response.status_code == 200:
                     latencies.append(elapsed)
+                    inside.append(_server_ms(response))
                     if signature(response.json()) != reference[n % len(items)]:
                         differing.append(item["question"][:80])
                 elif response.status_code in (429, 503):
@@ -209,22 +215,32 @@ async def _phase(url: str, items: Sequence[Item], reference: Sequence[str], clie
                     # as a well-behaved client does (bounded: the phase has a time cap)
                     await asyncio.sleep(min(float(response.headers["retry-after"]), 1.0))
 
-        start = time.perf_counter()
-        tasks = [asyncio.ensure_future(one_client()) for _ in range(clients)]
-        _done, pending = await asyncio.wait(tasks, timeout=seconds)
-        for task in pending:  # the time cap: stop, and count what was answered
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        wall = time.perf_counter() - start
+    start = time.perf_counter()
+    tasks = [asyncio.ensure_future(one_client(client)) for client in users]
+    _done, pending = await asyncio.wait(tasks, timeout=seconds)
+    for task in pending:  # the time cap: stop, and count what was answered
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    wall = time.perf_counter() - start
     answered = len(latencies)
     return {"clients": clients, "requests": sum(statuses.values()), "answered": answered,
             "seconds": round(wall, 2), "req_per_s": round(answered / wall, 1),
             "p50_ms": _pct(latencies, 50), "p95_ms": _pct(latencies, 95),
-            "p99_ms": _pct(latencies, 99), "statuses": dict(statuses),
+            "p99_ms": _pct(latencies, 99), "server_p50_ms": _pct(inside, 50),
+            "server_p95_ms": _pct(inside, 95), "statuses": dict(statuses),
             "errors": sum(v for k, v in statuses.items() if k != "200"),
             "overload_without_retry_after": retry_after_missing,
             "differing": len(differing), "differing_samples": differing[:5],
             "capped_by_time": bool(pending)}
+
+
+def _server_ms(response: Any) -> float:
+    """The ``app;dur=`` of the response's ``Server-Timing`` header (0 when absent)."""
+    for part in response.headers.get("server-timing", "").split(";"):
+        if part.startswith("dur="):
+            with contextlib.suppress(ValueError):
+                return float(part[4:])
+    return 0.0
 
 
 def _pct(values: Sequence[float], q: float) -> float | None:
@@ -334,6 +350,9 @@ def print_http(report: dict[str, Any]) -> None:
         print(f"soak: RSS {s['rss_before_mb']:.0f} → {s['rss_after_mb']:.0f} MB "
               f"({s['growth_pct']:+.1f}%); since start {s['rss_start_mb']:.0f} MB")
     print("CPU ms/answer: server (all its processes) + load generator, per answered request")
+    print("server p50/p95 (its Server-Timing, queue + answer): " + "; ".join(
+        f"{p['workers']}w {p['phase']} {_fmt(p['server_p50_ms'])}/{_fmt(p['server_p95_ms'])} ms"
+        for p in report["phases"]))
     print(f"machine: {report['machine']['cores']} cores, load average "
           f"{', '.join(f'{x:.2f}' for x in report['machine']['load_average'])}")
 
