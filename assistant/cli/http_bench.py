@@ -14,7 +14,8 @@ every request pays for a real encode, as in the in-process figure it is compared
 First the same questions are asked in this process (``Assistant.ask``, the cache off):
 their median is the 1-client baseline and their answers the reference; an HTTP answer
 whose text or citations differ is counted. Every phase is bounded in requests and in
-seconds; RSS is the server process and its children (psutil), before and after. With
+seconds, after a warm-up (``--warmup``, 200 requests at 16 clients, not reported); RSS is
+the server process and its children (psutil), before and after. With
 ``--workers 1,2`` the first server runs every phase and the soak, the next ones the
 16-client phase, for the throughput of each.
 """
@@ -56,6 +57,8 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--soak", type=int, default=2000, help="--http: soak requests (0: none)")
     parser.add_argument("--workers", default="1,2", metavar="N,N,...",
                         help="--http: `serve --workers` values to compare at 16 clients")
+    parser.add_argument("--warmup", type=int, default=200, metavar="N",
+                        help="--http: requests at 16 clients before the phases, not reported")
     parser.add_argument("--cache", action="store_true",
                         help="--http: keep the server's query cache (repeats cost no encode)")
 
@@ -300,6 +303,9 @@ def run_http(settings: Settings, args: Any, say: Say) -> dict[str, Any]:
             try:
                 server.wait()
                 rss_start = server.rss_mb()
+                if args.warmup:  # lazy first-use costs (a lane's tokenizer, batch shapes)
+                    run_phase(server, items, reference, "warm-up", 16, args.warmup,
+                              args.seconds, say)
                 plan = clients if position == 0 else [16]
                 for n in plan:
                     phases.append({"workers": count, **run_phase(

@@ -34,7 +34,7 @@ def test_a_small_http_bench_run_reports_every_phase(tmp_path: Path) -> None:
     out = tmp_path / "load.json"
     proc = subprocess.run(
         [sys.executable, "-m", "assistant", "bench", "--http", "--clients", "1,4",
-         "--requests", "12", "--seconds", "60", "--soak", "16", "--workers", "1",
+         "--requests", "12", "--seconds", "60", "--soak", "16", "--workers", "1", "--warmup", "8",
          "--json", str(out)], cwd=REPO, capture_output=True, text=True, timeout=600,
         env={**os.environ, "HF_HUB_OFFLINE": "1", "NO_PROXY": "127.0.0.1"})
     assert proc.returncode == 0, proc.stderr[-3000:]
