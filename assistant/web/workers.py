@@ -21,12 +21,14 @@ import itertools
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any
 
 from ..config import Settings
+from ..errors import AssistantError
 from . import jobs
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,8 @@ def _worker_main(conn: Connection, settings: Settings, threads: int) -> None:
     """A worker process: load the index once, then answer jobs until the pipe closes."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    # Ctrl+C reaches the whole process group; the server stops its workers through the pipe.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ..qa import Assistant
 
     assistant = Assistant.load(settings)
@@ -122,10 +126,16 @@ class _Worker:
         self.pid = 0
 
     def wait_ready(self, timeout: float) -> None:
-        if not self.conn.poll(timeout):
+        """Wait for the worker's "ready"; an AssistantError if it failed or took too long."""
+        try:
+            message = self.conn.recv() if self.conn.poll(timeout) else None
+        except (EOFError, OSError):  # it died: its own error is already on stderr
+            message = None
+        if message is None:
             self.process.kill()
-            raise RuntimeError(f"a worker did not load the index within {timeout:.0f} s")
-        message = self.conn.recv()
+            raise AssistantError(
+                f"A worker process did not load the index within {timeout:.0f} s.",
+                fix="See the error above; `assistant serve` without --workers shows it too.")
         self.pid, self.alive = int(message[1]), True
 
 
