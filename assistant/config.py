@@ -51,6 +51,18 @@ class Settings:
     hnsw_threshold: int = 50_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 256  # recall@10 0.99 at 3.1 ms on 1M (assistant bench --scale)
+    # Serving many users (issue 13): the query encoder merges concurrent questions into
+    # batches of at most query_batch, gathering for up to query_window_ms under load, on
+    # query_lanes encoders at once (0: one per core); query_cache recent query vectors are
+    # kept. The JSON API answers at most api_max_inflight questions at once (more get 503),
+    # on api_threads threads (0: four per core) in each of `workers` processes.
+    query_cache: int = 256
+    query_batch: int = 16
+    query_window_ms: int = 2
+    query_lanes: int = 0
+    api_max_inflight: int = 24
+    api_threads: int = 0
+    workers: int = 1
 
     def __post_init__(self) -> None:
         for name in ("sources", "index", "feedback_log"):  # accept str as documented
@@ -71,8 +83,19 @@ class Settings:
         for name in ("hnsw_threshold", "hnsw_m", "hnsw_ef_search"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1.", fix="Use a positive number.")
+        for name in ("query_cache", "query_window_ms", "query_lanes", "api_threads"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must be 0 or more.", fix="Use 0 or a positive number.")
+        for name in ("query_batch", "api_max_inflight", "workers"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1.", fix="Use a positive number.")
         if self.overlap_sentences < 0:
             raise ConfigError("overlap_sentences must be 0 or more.", fix="Use 0 or 1.")
+
+    @property
+    def lanes(self) -> int:
+        """Query encoders running at once: ``query_lanes``, or one per core."""
+        return self.query_lanes or max(1, os.cpu_count() or 1)
 
     @property
     def resolved_model_path(self) -> str:

@@ -2,7 +2,8 @@
 
 Each command imports its heavy module (gradio, the model) only when it runs.
 
-    assistant serve [--host H] [--port P] [--auth-file FILE]   the web chat
+    assistant serve [--host H] [--port P] [--auth-file FILE] [--workers N]
+                                                              the chat and the JSON API
     assistant feedback export [--log PATH] [--out PATH]        thumbs-down -> question set
     assistant bench [--json OUT] [--quick] [--scale N,...]     performance figures
 """
@@ -30,6 +31,8 @@ def register(sub: Any) -> None:
     p.add_argument("--port", type=int, help="port (ASSISTANT_PORT; 7860)")
     p.add_argument("--auth-file", type=Path, metavar="FILE",
                    help="require a login: one user:password per line (or ASSISTANT_AUTH)")
+    p.add_argument("--workers", type=positive, metavar="N",
+                   help="processes answering the JSON API (ASSISTANT_WORKERS; 1: this one)")
     add_common(p)
     add_retrieval(p)
     p = sub.add_parser("feedback", help="work with the web chat's thumbs up/down log")
@@ -64,6 +67,9 @@ def _register_bench(sub: Any) -> None:
                    help="--scale: HNSW build breadth (default 64, as the index uses)")
     p.add_argument("--backends", metavar="B,B,...",
                    help="instead: compare embedding backends, e.g. torch,torch:1,onnx,onnx-int8")
+    from .http_bench import add_arguments
+
+    add_arguments(p)  # --http and its options
     add_common(p)
 
 
@@ -100,7 +106,8 @@ def load_auth(auth_file: Path | None, env_value: str | None) -> list[tuple[str, 
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = settings_from(args).replace(host=args.host, port=args.port)
+    settings = settings_from(args).replace(host=args.host, port=args.port,
+                                           workers=args.workers)
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"Port {settings.port} is out of range.",
                           fix="Pass --port (or ASSISTANT_PORT) between 1 and 65535.")
@@ -135,6 +142,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         result: Any = run_scale(parse_sizes(args.scale), progress=say, data=args.data,
                                 m=args.hnsw_m, ef_construction=args.ef_construction)
         print_scale(result)
+    elif args.http:
+        from .http_bench import run_http
+
+        result = run_http(settings, args, say)
     elif args.backends:
         from .bench import compare_backends
 

@@ -6,8 +6,9 @@ extractive summary, the sentences most central to the document (cosine centralit
 the stored sentence vectors, with redundancy removed), in the order the article tells
 them. Metadata is cited as a ``document`` citation; quoted sentences as sentences.
 
->>> centrality(np.eye(3, dtype=np.float32)).round(2).tolist()
-[0.33, 0.33, 0.33]
+>>> from assistant.ingest import Document
+>>> _person("Dr Ann Lee (Sea Institute)")
+'Dr Ann Lee'
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ingest import Document, date_label
-from .evidence import Evidence
+from .evidence import Evidence, centrality
 from .question import Question
 
 SUMMARY_SENTENCES = 4
@@ -115,16 +116,3 @@ def summary(evidence: Evidence, doc_id: str, size: int = SUMMARY_SENTENCES) -> l
         if len(chosen) == size:
             break
     return sorted(rows[i] for i in chosen)
-
-
-def centrality(vectors: np.ndarray, damping: float = 0.85, rounds: int = 50) -> np.ndarray:
-    """LexRank over cosine similarities: the stationary weight of each sentence."""
-    sims = np.clip(vectors @ vectors.T, 0.0, None)
-    np.fill_diagonal(sims, 0.0)
-    rows = sims.sum(axis=1, keepdims=True)
-    n = len(vectors)
-    walk = np.where(rows > 0, sims / np.where(rows > 0, rows, 1), 1.0 / n)
-    score = np.full(n, 1.0 / n)
-    for _ in range(rounds):
-        score = (1 - damping) / n + damping * walk.T @ score
-    return score / score.sum()

@@ -77,8 +77,6 @@ class Evidence:
     def centrality(self) -> list[float]:
         """Each sentence's LexRank centrality in its document, scaled to 0..1 within the
         document (the least central body sentence 0, the most central 1; asides 0)."""
-        from .about import centrality
-
         out = [0.0] * len(self.sentences)
         for doc_id in self.documents:
             rows = self.sentences_of(doc_id)
@@ -125,3 +123,20 @@ class Evidence:
         """Rows of one document's body sentences, in order."""
         return [i for i, s in enumerate(self.sentences)
                 if s.doc_id == doc_id and self.roles[i] == "body"]
+
+
+def centrality(vectors: np.ndarray, damping: float = 0.85, rounds: int = 50) -> np.ndarray:
+    """LexRank over cosine similarities: the stationary weight of each sentence.
+
+    >>> centrality(np.eye(3, dtype=np.float32)).round(2).tolist()
+    [0.33, 0.33, 0.33]
+    """
+    sims = np.clip(vectors @ vectors.T, 0.0, None)
+    np.fill_diagonal(sims, 0.0)
+    rows = sims.sum(axis=1, keepdims=True)
+    n = len(vectors)
+    walk = np.where(rows > 0, sims / np.where(rows > 0, rows, 1), 1.0 / n)
+    score = np.full(n, 1.0 / n)
+    for _ in range(rounds):
+        score = (1 - damping) / n + damping * walk.T @ score
+    return score / score.sum()

@@ -89,8 +89,9 @@ def embedding_cache_dir(settings: Settings) -> Path:
 def make_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for, caching its ONNX export beside the index."""
     return Embedder(settings.model_path or None, settings.batch_size,
-                    backend=settings.embed_backend or None,
-                    cache_dir=embedding_cache_dir(settings))
+                    cache_size=settings.query_cache, backend=settings.embed_backend or None,
+                    cache_dir=embedding_cache_dir(settings), query_lanes=settings.lanes,
+                    query_batch=settings.query_batch, query_window_ms=settings.query_window_ms)
 
 
 def _embed_cached(settings: Settings, embedder: Embedder, texts: list[str],

@@ -32,6 +32,7 @@ import numpy as np
 from ..errors import ModelError
 from ..text import nlp
 from . import onnx_backend
+from .batching import QueryBatcher
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,8 @@ class Embedder:
 
     def __init__(self, model_path: str | None = None, batch_size: int = 32,
                  cache_size: int = 256, backend: str | None = None,
-                 cache_dir: Path | str | None = None) -> None:
+                 cache_dir: Path | str | None = None, *, query_lanes: int = 1,
+                 query_batch: int = 16, query_window_ms: float = 2.0) -> None:
         self.model_path = model_path or bundled_model_path()
         self.batch_size = batch_size
         backend = backend or os.environ.get("ASSISTANT_EMBED_BACKEND") or DEFAULT_BACKEND
@@ -88,6 +90,10 @@ class Embedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
+        # Concurrent questions are embedded together (see .batching); one lane per core.
+        self.batcher = QueryBatcher(self._encode_lane, max(1, query_lanes),
+                                    max(1, query_batch), max(0.0, query_window_ms) / 1e3)
+        self._lanes: dict[int, Any] = {}
 
     @property
     def model(self) -> Any:
@@ -207,13 +213,28 @@ class Embedder:
             if hit is not None:
                 self._cache.move_to_end(text)
                 return hit
-        vector = self.encode([text])[0]
+        vector = self.batcher.encode(text)
         vector.setflags(write=False)
         with self._cache_lock:
             self._cache[text] = vector
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return vector
+
+    def _encode_lane(self, texts: list[str], lane: int) -> np.ndarray:
+        """One batch of queries on ``lane``: its own tokenizer, the shared query session."""
+        if self.backend == "torch":
+            return self.encode(texts)  # under the model lock: one batch at a time
+        encoder = self._lanes.get(lane)
+        if encoder is None:
+            with self._lock:
+                query = self._onnx_or_fallback(bulk=False)
+                if query is None:  # switched to torch
+                    return self.encode(texts)
+                # never the query encoder's own tokenizer: encode() uses it under the lock
+                encoder = self._lanes[lane] = query.sibling()
+        vectors = encoder.encode(texts, self.batch_size)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def clear_cache(self) -> None:
         """Forget the recent query vectors (benchmarks use it to time real encodes)."""

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -150,14 +151,12 @@ class OnnxEncoder:
 
     def __init__(self, onnx_path: Path, model_path: str, threads: int = 1) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         config = json.loads(Path(model_path, "sentence_bert_config.json").read_text("utf-8"))
         self.max_length = int(config.get("max_seq_length", 256))
         self.lower = bool(config.get("do_lower_case", False))
-        self.tokenizer = Tokenizer.from_file(str(Path(model_path, "tokenizer.json")))
-        self.tokenizer.enable_truncation(self.max_length)
-        self.tokenizer.no_padding()
+        self.model_path = model_path
+        self.tokenizer = _tokenizer(model_path, self.max_length)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -165,6 +164,17 @@ class OnnxEncoder:
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(onnx_path), options,
                                             providers=["CPUExecutionProvider"])
+
+    def sibling(self) -> OnnxEncoder:
+        """An encoder sharing this one's session with its own tokenizer, for another thread.
+
+        ``InferenceSession.run`` may be called from several threads at once; a tokenizer
+        may not ("Already borrowed"), so each lane of the query batcher has its own.
+        """
+        twin = object.__new__(OnnxEncoder)
+        twin.__dict__.update(self.__dict__)
+        twin.tokenizer = _tokenizer(self.model_path, self.max_length)
+        return twin
 
     def encode(self, texts: Sequence[str], batch_size: int = 32,
                progress: Callable[[int], None] | None = None) -> np.ndarray:
@@ -198,3 +208,12 @@ class OnnxEncoder:
         pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def _tokenizer(model_path: str, max_length: int) -> Any:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(model_path, "tokenizer.json")))
+    tokenizer.enable_truncation(max_length)
+    tokenizer.no_padding()
+    return tokenizer

@@ -1,6 +1,7 @@
-"""Web: the Gradio chat (Chat, Sources and Evaluate tabs), its rendering and its ASGI guard.
+"""Web: the Gradio chat (Chat, Sources and Evaluate tabs), its rendering and its ASGI guard;
+the JSON API beside it (:mod:`.api`) and the workers that answer it (:mod:`.workers`).
 
-The only package that imports gradio. ``serve`` is what ``assistant serve`` calls,
+The only package that imports gradio (and FastAPI). ``serve`` is what ``assistant serve`` calls,
 importing this package lazily so that every other command starts without gradio.
 Everything from users, uploads and sources is escaped before it is rendered.
 """

@@ -33,11 +33,14 @@ from typing import Any
 
 import gradio as gr
 from starlette.middleware import Middleware
+from starlette.routing import Mount
 
 from ..config import MODES, Settings
 from ..errors import AssistantError, UsageError
 from ..evaluation.feedback import CITATION_KEYS, append_entry, make_entry
 from ..qa import Answer, Assistant
+from .api import PREFIX as API_PREFIX
+from .api import build_api
 from .eval_tab import MAX_UPLOAD, EvalTab, build_eval_tab
 from .guard import RequestGuard
 from .render import (
@@ -53,6 +56,7 @@ from .render import (
     user_text,
 )
 from .timeline_tab import TimelineTab, build_timeline_tab, offer_button, wire_offer
+from .workers import make_backend
 
 log = logging.getLogger(__name__)
 
@@ -340,8 +344,12 @@ def _theme() -> gr.themes.Base:
 
 
 def launch(demo: gr.Blocks, settings: Settings,
-           auth: Sequence[tuple[str, str]] | None = None) -> str:
-    """Start serving in the background; returns the address."""
+           auth: Sequence[tuple[str, str]] | None = None, routes: Sequence[Any] = ()) -> str:
+    """Start serving in the background; returns the address.
+
+    ``routes`` (the JSON API's mount) go first in Gradio's own FastAPI app, so they are
+    matched before Gradio's routes, on the same port.
+    """
     if os.environ.pop("GRADIO_ALLOWED_PATHS", None):
         log.warning("Ignoring GRADIO_ALLOWED_PATHS: the app serves no local files.")
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=1)
@@ -352,7 +360,7 @@ def launch(demo: gr.Blocks, settings: Settings,
             quiet=True, ssr_mode=False, pwa=False, mcp_server=False, enable_monitoring=False,
             blocked_paths=blocked_paths(settings), max_file_size=MAX_UPLOAD, css=CSS,
             theme=_theme(), footer_links=["api"],
-            app_kwargs={"middleware": [Middleware(RequestGuard)]})
+            app_kwargs={"middleware": [Middleware(RequestGuard)], "routes": list(routes)})
     except OSError as exc:
         raise UsageError(f"Cannot listen on {settings.host}:{settings.port} ({exc}).",
                          fix="Pass a free --port (or set ASSISTANT_PORT).") from None
@@ -373,8 +381,14 @@ def serve(assistant: Assistant, settings: Settings,
           auth: Sequence[tuple[str, str]] | None = None) -> int:
     """Build, launch and block until interrupted; prints the address."""
     warm_up(assistant)
+    backend = make_backend(assistant, settings)
     demo = build_app(assistant, settings)
-    url = launch(demo, settings, auth)
+    api = Mount(API_PREFIX, app=build_api(backend, settings, auth))
+    try:
+        url = launch(demo, settings, auth, routes=[api])
+    except BaseException:
+        backend.close()
+        raise
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl+C
     print(f"GSOMIA Assistant is running at {url}  (press Ctrl+C to stop)", flush=True)
     if settings.host not in ("127.0.0.1", "localhost", "::1"):
@@ -384,4 +398,5 @@ def serve(assistant: Assistant, settings: Settings,
         demo.block_thread()
     finally:
         demo.close()
+        backend.close()
     return 0

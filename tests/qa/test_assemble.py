@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.ingest import Document
-from assistant.qa.about import answerable, centrality
+from assistant.qa.about import answerable
 from assistant.qa.abstain import FEATURES, Model, beyond_sources
 from assistant.qa.assemble import pick_span
+from assistant.qa.evidence import centrality
 from assistant.qa.question import analyse
 
 

@@ -1,0 +1,226 @@
+"""API: the JSON API under ``/api/v1``, on the same server and port as the chat.
+
+A FastAPI app mounted beside the Gradio app (``build_app`` passes it to Gradio's own
+FastAPI app as its first route), with:
+
+    POST /api/v1/ask       {"question", "k"?, "mode"?, "history"?} -> `assistant ask --json`
+    GET  /api/v1/health    the index (fresh/stale), model, counts, version, each worker
+    GET  /api/v1/sources   the documents with their metadata
+    POST /api/v1/refresh   rebuild the index if the sources changed (one process rebuilds,
+                           the others see the swap)
+    GET  /api/v1/openapi.json, /api/v1/docs   the schema and interactive docs (offline)
+
+Every error is JSON ``{"error", "fix"}``: 422 malformed body or wrong type (naming the
+field), 400 a bad question, 413 a body over 64 KB, 408 a body that stops arriving,
+503 with ``Retry-After`` when ``api_max_inflight`` questions are already in hand, 401
+without the chat's credentials when login is on (HTTP Basic, or ``Authorization: Bearer
+user:password``). The event loop only parses, checks and awaits: answering runs on the
+workers' thread pools (:mod:`.workers`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hmac
+import json
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..config import Settings
+from . import api_models as m
+from .api_guard import BodyGuard
+from .jobs import dumps
+from .workers import GONE, ProcessBackend, ThreadBackend, Ticket
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/v1"
+RETRY_AFTER_S = 1
+REALM = 'Basic realm="GSOMIA Assistant API", charset="UTF-8"'
+Backend = ThreadBackend | ProcessBackend
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": m.Error, "description": text} for code, text in (
+        (400, "A bad question (empty, blank, too long)"), (401, "Login required"),
+        (408, "The body stopped arriving"), (413, "Body over 64 KB"),
+        (422, "Malformed body or a wrong type; names the field"),
+        (503, "Too many questions in hand; retry after Retry-After seconds"))}
+
+
+def error(status: int, message: str, fix: str, headers: dict[str, str] | None = None,
+          ) -> JSONResponse:
+    return JSONResponse({"error": message, "fix": fix}, status_code=status, headers=headers)
+
+
+def credentials_ok(header: str, accounts: Sequence[tuple[str, str]]) -> bool:
+    """Does ``Authorization`` hold one of the accounts (Basic, or Bearer user:password)?"""
+    scheme, _, value = header.strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() == "basic":
+        try:
+            value = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+    elif scheme.lower() != "bearer":
+        return False
+    user, sep, password = value.partition(":")
+    found = False
+    for name, secret in accounts:  # compare with every account: no early exit to time
+        same = hmac.compare_digest(f"{name}:{secret}".encode(), f"{user}:{password}".encode())
+        found |= bool(sep) and same
+    return found
+
+
+class Api:
+    """The routes' state: the backend, the in-flight count and the accounts."""
+
+    def __init__(self, backend: Backend, settings: Settings,
+                 accounts: Sequence[tuple[str, str]] | None) -> None:
+        self.backend = backend
+        self.settings = settings
+        self.accounts = list(accounts or [])
+        self.inflight = 0
+
+    async def login(self, request: Request) -> None:
+        """Dependency: 401 without one of the chat's accounts (when login is on).
+
+        ``async`` so FastAPI runs it on the event loop: a plain function would be sent
+        to a worker thread and back on every request.
+        """
+        if self.accounts and not credentials_ok(request.headers.get("authorization", ""),
+                                                self.accounts):
+            raise HTTPException(401, "Login required: no or wrong credentials.",
+                                headers={"WWW-Authenticate": REALM})
+
+    async def run(self, request: Request, kind: str, payload: dict[str, Any]) -> Response:
+        """One job through the in-flight limit; skipped if the client leaves first."""
+        if self.inflight >= self.settings.api_max_inflight:
+            return error(503, f"The server is answering {self.inflight} questions already.",
+                         f"Retry after {RETRY_AFTER_S} s.", {"Retry-After": str(RETRY_AFTER_S)})
+        self.inflight += 1
+        started = time.perf_counter()
+        ticket = Ticket()
+        job = asyncio.ensure_future(self.backend.submit(kind, payload, ticket))
+        gone = asyncio.ensure_future(_disconnected(request))
+        try:
+            await asyncio.wait({job, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if not job.done():  # the client left: skip the job if it has not started
+                ticket.abandoned = True
+                status, body = await job
+            else:
+                status, body = job.result()
+        finally:
+            gone.cancel()
+            self.inflight -= 1
+        if (status, body) == GONE:
+            return Response(status_code=499)
+        # Time in this server (queue, pool, answer): tells clients' latency from the server's.
+        spent = f"app;dur={(time.perf_counter() - started) * 1e3:.1f}"
+        return Response(body, status_code=status, media_type="application/json",
+                        headers={"Server-Timing": spent})
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client closes the connection (the body was already read)."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        if err.get("type") == "json_invalid":
+            return f"The body is not valid JSON ({err.get('ctx', {}).get('error', 'invalid')})."
+        if where == "body" and err.get("type") in ("model_attributes_type", "dict_type"):
+            return ("The body must be a JSON object, sent with "
+                    "'Content-Type: application/json'.")
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "Invalid request: " + "; ".join(parts) + "."
+
+
+def _handlers(app: FastAPI) -> None:
+    fix_body = ('Send JSON like {"question": "When was GSOMIA signed?", "k": 5, '
+                '"mode": "hybrid", "history": []}; see /api/v1/docs.')
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error(422, _validation_message(exc), fix_body)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        fixes = {401: "Log in with one of the chat's accounts: HTTP Basic, or "
+                      "'Authorization: Bearer user:password'.",
+                 404: "See /api/v1/docs for the endpoints.",
+                 405: "See /api/v1/docs for each endpoint's method."}
+        return error(exc.status_code, str(exc.detail),
+                     fixes.get(exc.status_code, "See /api/v1/docs."), exc.headers)
+
+    @app.exception_handler(Exception)
+    async def crashed(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("API request failed: %r", exc)
+        return error(500, "Something went wrong; the error was logged.",
+                     "Try again; if it keeps failing, check the server log.")
+
+
+def build_api(backend: Backend, settings: Settings,
+              accounts: Sequence[tuple[str, str]] | None = None) -> FastAPI:
+    """The ``/api/v1`` app (mount it at ``PREFIX``)."""
+    api = Api(backend, settings, accounts)
+    app = FastAPIOffline(
+        title="GSOMIA Assistant API", version=__version__, redoc_url=None,
+        description="Cited answers from the source articles about GSOMIA. "
+        "Every error is JSON {error, fix}.", static_url="/static")
+    app.state.api = api
+    app.add_middleware(BodyGuard)
+    _handlers(app)
+    login = [Depends(api.login)]
+
+    @app.post("/ask", response_model=m.AskResponse, responses=_ERRORS, dependencies=login)
+    async def ask(request: Request, body: m.AskRequest) -> Response:
+        """Answer a question with citations: the object of `assistant ask --json`."""
+        return await api.run(request, "ask", body.model_dump())
+
+    @app.get("/health", response_model=m.Health)
+    async def health() -> Response:
+        """Liveness and the index state; open without login, for load balancers."""
+        return await _health(api)
+
+    @app.get("/sources", response_model=m.Sources, dependencies=login,
+             responses={401: _ERRORS[401]})
+    async def sources(request: Request) -> Response:
+        """The documents the answers come from, with their metadata."""
+        return await api.run(request, "sources", {})
+
+    @app.post("/refresh", response_model=m.Refreshed, dependencies=login,
+              responses={401: _ERRORS[401], 409: {"model": m.Error}})
+    async def refresh(request: Request) -> Response:
+        """Rebuild the index if the sources changed; every worker then answers from it."""
+        return await api.run(request, "refresh", {})
+
+    return app
+
+
+async def _health(api: Api) -> Response:
+    """Each worker's index (in ``--workers 1``, this process's); 503 if one is missing."""
+    results = await api.backend.broadcast("status")
+    workers = [json.loads(body) for status, body in results if status == 200]
+    ok = bool(workers) and len(workers) == api.backend.workers
+    main = workers[0] if workers else {}
+    payload = {"status": "ok" if ok else "degraded", "version": __version__,
+               "model": main.get("model", ""), "index": main, "workers": workers,
+               "inflight": api.inflight, "max_inflight": api.settings.api_max_inflight}
+    return Response(dumps(payload), status_code=200 if ok else 503,
+                    media_type="application/json")

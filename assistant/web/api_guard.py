@@ -1,0 +1,104 @@
+"""API guard: the JSON API's request bodies are bounded in size and in time.
+
+An ASGI middleware in front of the ``/api/v1`` app. A body over ``MAX_BODY`` gets 413
+(at once when ``Content-Length`` says so, else as soon as it passes the limit); a body
+that stops arriving gets 408 after ``BODY_TIMEOUT_S``; a client that disconnects
+mid-body gets nothing and costs nothing. The checked body is then handed to the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from .guard import MAX_BODY, ASGIApp, Message, Receive, Scope, Send
+
+BODY_TIMEOUT_S = 10.0
+
+
+class BodyGuard:
+    """Size and time limits on request bodies; errors as JSON ``{"error", "fix"}``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > MAX_BODY:
+            await _reply(send, 413, _too_large())
+            return
+        outcome, body = await _read(receive)
+        if outcome == "gone":
+            return
+        if outcome == "large":
+            await _reply(send, 413, _too_large())
+            return
+        if outcome == "slow":
+            await _reply(send, 408, {
+                "error": f"The request body did not arrive within {BODY_TIMEOUT_S:.0f} s.",
+                "fix": "Send the whole body at once, with a correct Content-Length."})
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _read(receive: Receive) -> tuple[str, bytes]:
+    """("ok", body), or ("gone" | "large" | "slow", b"")."""
+    chunks: list[bytes] = []
+    size, deadline = 0, time.monotonic() + BODY_TIMEOUT_S
+    while True:
+        try:
+            message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            return "slow", b""
+        if message["type"] == "http.disconnect":
+            return "gone", b""
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return "large", b""
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return "ok", b"".join(chunks)
+
+
+def _replay(body: bytes, original: Receive) -> Receive:
+    """The checked body once, then the real connection (so a disconnect is still seen)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return await original()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _too_large() -> dict[str, str]:
+    return {"error": f"The request body is over {MAX_BODY // 1024} KB.",
+            "fix": "Questions are at most 2,000 characters; send a smaller body."}
+
+
+async def _reply(send: Send, status: int, payload: dict[str, Any]) -> None:
+    body = json.dumps(payload).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,132 @@
+"""API models: the request and response bodies of the JSON API, as pydantic models.
+
+They make the OpenAPI schema (``/api/v1/openapi.json``) and validate requests. Answers
+are sent as the JSON that ``Answer.to_json()`` produced (the object of ``assistant ask
+--json``), so responses allow fields not listed here: fields the answer gains later pass
+through unchanged, and the schema says so (``additionalProperties``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from ..config import MAX_QUESTION_CHARS
+
+MAX_K = 10
+MAX_HISTORY = 20
+EXAMPLE = {"question": "Why did Seoul threaten to end the pact in 2019?", "k": 5,
+           "mode": "hybrid", "history": []}
+
+
+class AskRequest(BaseModel):
+    """One question, optionally with the earlier questions of the conversation."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
+
+    question: StrictStr = Field(description=f"The question, at most {MAX_QUESTION_CHARS:,} "
+                                "characters (longer or blank questions get a 400).")
+    k: Annotated[StrictInt, Field(ge=1, le=MAX_K)] | None = Field(
+        None, description=f"Passages to retrieve, 1-{MAX_K} (default from the settings, 5).")
+    mode: Literal["hybrid", "dense", "bm25"] | None = Field(
+        None, description="Retrieval mode (default from the settings, hybrid).")
+    history: list[StrictStr] = Field(
+        default_factory=list, max_length=MAX_HISTORY,
+        description="Earlier questions of the conversation, oldest first: a follow-up "
+        "such as 'What did Japan do in response?' is read in their context.")
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Citation(Open):
+    """One ``[n]`` marker: the exact quoted sentence, where it is, and its source."""
+
+    marker: int
+    source_id: str
+    title: str
+    author: str = ""
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+    quote: str = Field(description="The exact sentence: document.text[start:end].")
+    start: int
+    end: int
+    passage: str
+    passage_start: int
+    paragraph: int
+    chunk_id: str
+    kind: str = Field("sentence", description='"sentence" or "document".')
+
+
+class Passage(Open):
+    chunk_id: str
+    source_id: str
+    text: str
+    score: float
+
+
+class AskResponse(Open):
+    """The object ``assistant ask --json`` prints."""
+
+    question: str
+    answer: str = Field(description="The answer with [n] markers, or the abstention sentence.")
+    abstained: bool
+    confidence: float
+    citations: list[Citation]
+    passages: list[Passage]
+    timings_ms: dict[str, float]
+    short_answer: str | None = None
+    intent: str | None = None
+
+
+class Error(BaseModel):
+    """Every error: what went wrong and what to do about it."""
+
+    error: str
+    fix: str
+
+
+class IndexState(Open):
+    pid: int
+    state: str = Field(description='"fresh", or "stale" when the sources changed since '
+                       "the index was built (it still answers from the index it has).")
+    reason: str
+    created_at: str
+    counts: dict[str, int]
+    model: str
+    version: str
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    version: str
+    model: str
+    index: IndexState
+    workers: list[IndexState] = Field(description="The index of each worker process.")
+    inflight: int
+    max_inflight: int
+
+
+class Document(Open):
+    id: str
+    title: str
+    author: str
+    publisher: str
+    date: str
+    url: str
+    path: str
+    chunks: int
+    characters: int
+
+
+class Sources(BaseModel):
+    documents: list[Document]
+    index: IndexState
+
+
+class Refreshed(BaseModel):
+    rebuilt: bool
+    index: IndexState
