@@ -1,7 +1,7 @@
 """The ``Assistant`` facade: load (or build) the index once, then answer questions.
 
 >>> from assistant import Assistant                       # doctest: +SKIP
->>> bot = Assistant.load()        # builds ./index from ./sources when missing or stale
+>>> bot = Assistant.load()   # builds ./index if needed    # doctest: +SKIP
 >>> answer = bot.ask("Why did Seoul threaten to end the pact in 2019?")   # doctest: +SKIP
 >>> answer.citations[0].title                             # doctest: +SKIP
 'Korea-Japan GSOMIA Survives Amid Disputes over Historical, Trade Issues'
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import Settings
+from ..config import Settings, check_k
 from ..store import (
     Embedder,
     IndexData,
@@ -96,7 +96,7 @@ class Assistant:
     def answer(self, question: Question, k: int | None = None,
                mode: str | None = None) -> Answer:
         """Answer an analysed question."""
-        k = k or self.settings.top_k
+        k = self.settings.top_k if k is None else check_k(k)
         mode = mode or self.settings.mode
         retriever, answerer = self.retriever, self.answerer  # one consistent snapshot
         t0 = time.perf_counter()

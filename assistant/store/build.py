@@ -17,6 +17,7 @@ from ..ingest import chunk_documents, fingerprint, load_documents, with_header
 from ..text import tokenizer_fingerprint
 from . import vector_cache
 from .bm25 import build_bm25
+from .crashpoints import reached
 from .disk import make_manifest, read_manifest, serialize, staleness, write_index
 from .embedding import Embedder
 from .faiss_index import choose_index_type, set_threads
@@ -44,10 +45,12 @@ def build_index(settings: Settings, embedder: Embedder,
     docs = load_documents(settings.sources)
     sentences, chunks = chunk_documents(docs, settings.chunk_words, settings.overlap_sentences)
     say(f"Read {len(docs)} documents: {len(chunks)} chunks, {len(sentences)} sentences.")
+    reached("sources read")  # test hook, inert in normal runs (see crashpoints)
     say("Embedding chunks and sentences...")
     by_id = {d.id: d for d in docs}
     texts = [with_header(c.text, by_id[c.doc_id]) for c in chunks] + [s.text for s in sentences]
     vectors, reused = _embed_cached(settings, embedder, texts, show_progress=progress is not None)
+    reached("embedded")
     say(f"{reused} embeddings reused, {len(texts) - reused} new.")
     say("Indexing chunks and sentence windows for BM25...")
     bm25 = build_bm25(docs, chunks, sentences)

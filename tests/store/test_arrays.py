@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder
+from support import FakeEmbedder
 
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SOURCES_TOML, FakeEmbedder, write_corpus
+from support import SOURCES_TOML, FakeEmbedder, write_corpus
 
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError
@@ -53,13 +53,24 @@ def resign(index: Path, name: str) -> None:
 
 
 @pytest.fixture
-def built(fast_settings: Settings, fake_embedder: FakeEmbedder) -> tuple[Settings, dict]:
-    return fast_settings, build_index(fast_settings, fake_embedder)
+def built_between() -> list[dt.datetime]:
+    """When ``built`` started and finished its build (filled in by it)."""
+    return []
+
+
+@pytest.fixture
+def built(fast_settings: Settings, fake_embedder: FakeEmbedder,
+          built_between: list[dt.datetime]) -> tuple[Settings, dict]:
+    built_between.append(dt.datetime.now(dt.UTC))
+    manifest = build_index(fast_settings, fake_embedder)
+    built_between.append(dt.datetime.now(dt.UTC))
+    return fast_settings, manifest
 
 
 # --- what a build writes ----------------------------------------------------------------
 
-def test_manifest_contents(built: tuple[Settings, dict], fake_embedder: FakeEmbedder) -> None:
+def test_manifest_contents(built: tuple[Settings, dict], fake_embedder: FakeEmbedder,
+                            built_between: list[dt.datetime]) -> None:
     settings, manifest = built
     assert sorted(p.name for p in settings.index.iterdir()) == sorted([*DATA_FILES, MANIFEST])
     assert leftovers(settings.index) == []
@@ -79,7 +90,8 @@ def test_manifest_contents(built: tuple[Settings, dict], fake_embedder: FakeEmbe
     assert manifest["counts"] == {"documents": len(docs), "chunks": len(chunks),
                                   "sentences": len(sentences)}
     created = dt.datetime.fromisoformat(manifest["created_at"])
-    assert created.tzinfo and abs((dt.datetime.now(dt.UTC) - created).total_seconds()) < 120
+    started, finished = built_between
+    assert created.tzinfo and started.replace(microsecond=0) <= created <= finished
 
 
 def test_load_round_trips(built: tuple[Settings, dict], fake_embedder: FakeEmbedder) -> None:
