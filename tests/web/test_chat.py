@@ -341,6 +341,24 @@ def test_cli_help_does_not_import_gradio() -> None:
     assert out.split() == ["False", "False"]
 
 
+@pytest.mark.parametrize("entry_point", ["assistant.cli", "assistant.web.app"])
+def test_entry_points_make_huggingface_hub_and_gradio_offline(entry_point: str) -> None:
+    """Importing an entry point sets the offline variables before the libraries read them."""
+    import os
+    import subprocess
+    import sys
+
+    code = (f"import {entry_point}, huggingface_hub.constants as c, os; "
+            "print(c.HF_HUB_OFFLINE, c.HF_HUB_DISABLE_TELEMETRY, "
+            "os.environ['GRADIO_ANALYTICS_ENABLED'])")
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "HF_HUB_OFFLINE", "HF_HUB_DISABLE_TELEMETRY", "TRANSFORMERS_OFFLINE",
+        "GRADIO_ANALYTICS_ENABLED")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=REPO, env=env, timeout=120).stdout
+    assert out.split() == ["True", "True", "False"]
+
+
 @pytest.mark.slow  # starts a server
 @pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword)")
 def test_launch_binds_loopback_with_login_and_a_bounded_queue(
