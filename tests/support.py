@@ -7,11 +7,13 @@ conftest.py files. Nothing here imports the model, gradio or the server.
 from __future__ import annotations
 
 import hashlib
+import http.client
+import json
 import re
 import socket
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 REAL_SOURCES = REPO / "sources"
 ARTICLE_2020 = "korea-japan-gsomia-survives.txt"
 ARTICLE_2019 = "why-did-south-korea-walk-out-of-the-gsomia.txt"
+WALK_OUT = "Why did South Korea walk out of GSOMIA?"
+BANANA = "What is the best recipe for banana bread?"  # off topic: must abstain
 
 # Page furniture of the 2019 article that must never reach a document, chunk or sentence.
 FURNITURE = (
@@ -142,3 +146,43 @@ def conversation(conversation_id: str) -> Any:
              if c.id == conversation_id]
     assert found, f"no conversation {conversation_id!r} in evals/followups.jsonl"
     return found[0]
+
+
+def request(url: str, data: bytes | None = None, method: str | None = None,
+            headers: dict[str, str] | None = None,
+            timeout: float = 30.0) -> tuple[int, bytes, Any]:
+    """(status, body, headers) without proxies, raising on no status, following no redirect.
+
+    An event stream that the server ends without its closing chunk (Gradio does, after
+    an error event) comes back with the part that arrived.
+    """
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with opener.open(req, timeout=timeout) as response:
+            try:
+                body = response.read()
+            except http.client.IncompleteRead as cut:
+                body = cut.partial
+            return int(response.status), body, response.headers
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read(), exc.headers
+
+
+def rewrite_manifest(index: Path, change: Callable[[dict], None]) -> None:
+    """Edit an index's manifest.json in place."""
+    manifest = json.loads((index / "manifest.json").read_text())
+    change(manifest)
+    (index / "manifest.json").write_text(json.dumps(manifest))
+
+
+def resign(index: Path, name: str) -> None:
+    """Make the manifest agree with the current bytes of ``name`` (a forged edit)."""
+    data = (index / name).read_bytes()
+    entry = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    rewrite_manifest(index, lambda m: m["files"].__setitem__(name, entry))

@@ -11,7 +11,6 @@ races), and live source changes while questions are being answered.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,7 +25,7 @@ from typing import Any
 
 import pytest
 from servers import copy_index
-from support import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, FakeEmbedder
+from support import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, FakeEmbedder, resign
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, IndexCorruptError
@@ -183,13 +182,6 @@ def test_zero_byte_manifest_stops_ensure_index(fast_settings: Settings) -> None:
         ensure_index(fast_settings, FakeEmbedder())
 
 
-def _resign(index: Path, name: str) -> None:
-    manifest = json.loads((index / MANIFEST).read_text())
-    data = (index / name).read_bytes()
-    manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    (index / MANIFEST).write_text(json.dumps(manifest))
-
-
 def _zero(name: str) -> Callable[[Path], None]:
     return lambda index: (index / name).write_bytes(b"")
 
@@ -197,7 +189,7 @@ def _zero(name: str) -> Callable[[Path], None]:
 def _drop_chunk_row(index: Path) -> None:
     path = index / "chunks.jsonl"
     path.write_bytes(b"".join(path.read_bytes().splitlines(True)[:-1]))
-    _resign(index, "chunks.jsonl")
+    resign(index, "chunks.jsonl")
 
 
 def _flip(name: str) -> Callable[[Path], None]:

@@ -1,36 +1,31 @@
-"""Reliability and security of the real server: load, bad HTTP input, file routes, login.
+"""Reliability and security of the real server: load, the queue bound, bad HTTP input,
+file routes (the login is in test_login.py).
 
 One ``assistant serve`` (tests/servers.py: a free 127.0.0.1 port, a copy of the index the
-session built from sources/) serves the load and bad-input tests; a second one with
-``--auth-file`` serves the login tests. Each is stopped at the end. The load phases are
-``benchmarks/load.py``'s own functions. The first server runs with the test gate
+session built from sources/) serves them all and is stopped at the end. The load phases
+are ``benchmarks/load.py``'s own functions. The server runs with the test gate
 (``ASSISTANT_TEST_GATE``, see assistant/web/guard.py) so a test can hold its answering
 workers and fill the queue deterministically.
 """
 
 from __future__ import annotations
 
-import http.client
 import importlib.util
 import json
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from servers import Server, start_server
-from support import REAL_SOURCES, REPO
+from support import REAL_SOURCES, REPO, WALK_OUT, request
 
 from assistant.config import Settings
 from assistant.web.app import ANSWER_CONCURRENCY, QUEUE_SIZE
 from assistant.web.guard import GATE_ENV
-
-WALK_OUT = "Why did South Korea walk out of GSOMIA?"
 
 pytestmark = pytest.mark.slow
 
@@ -46,32 +41,6 @@ def _load_module() -> Any:
 
 
 load = _load_module()
-
-
-def request(url: str, data: bytes | None = None, method: str | None = None,
-            headers: dict[str, str] | None = None,
-            timeout: float = 30.0) -> tuple[int, bytes, Any]:
-    """(status, body, headers) without raising on 4xx/5xx and without following redirects.
-
-    An event stream that the server ends without its closing chunk (Gradio does, after
-    an error event) comes back with the part that arrived.
-    """
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
-    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with opener.open(req, timeout=timeout) as response:
-            try:
-                body = response.read()
-            except http.client.IncompleteRead as cut:
-                body = cut.partial
-            return int(response.status), body, response.headers
-    except urllib.error.HTTPError as exc:
-        return int(exc.code), exc.read(), exc.headers
 
 
 def post_ask(base: str, body: bytes, timeout: float = 30.0) -> tuple[int, bytes]:
@@ -356,71 +325,3 @@ def test_server_binds_loopback_only(served: Server) -> None:
     addresses = {c.laddr.ip for c in psutil.Process(served.proc.pid).net_connections("inet")
                  if c.status == psutil.CONN_LISTEN}
     assert addresses and addresses <= {"127.0.0.1"}, addresses
-
-
-# --- login ----------------------------------------------------------------------------------
-
-USER, PASSWORD = "analyst", "correct horse battery staple"
-
-
-@pytest.fixture(scope="module")
-def guarded(built_index: tuple[Settings, dict],
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("rel-auth")
-    auth = root / "auth.txt"
-    auth.write_text(f"# who may log in\n{USER}:{PASSWORD}\n", encoding="utf-8")
-    server = start_server(root, REAL_SOURCES, built_index[0].index,
-                          args=["--auth-file", str(auth)])
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-PROTECTED = [("GET", "config"), ("GET", "gradio_api/info"),
-             ("GET", "gradio_api/info?all_endpoints=true"), ("GET", "gradio_api/queue/status"),
-             ("POST", "gradio_api/queue/join"), ("POST", "gradio_api/call/ask"),
-             ("GET", "gradio_api/call/ask/abc"), ("POST", "gradio_api/run/ask"),
-             ("POST", "gradio_api/upload"), ("GET", "gradio_api/queue/data?session_hash=x"),
-             ("GET", "gradio_api/file=/etc/passwd"), ("GET", "gradio_api/file=/tmp"),
-             ("GET", "gradio_api/upload_progress?upload_id=x"), ("POST", "gradio_api/like"),
-             ("GET", "monitoring")]
-
-
-def test_every_data_route_refuses_unauthenticated_requests(guarded: Server) -> None:
-    body = json.dumps({"data": [WALK_OUT, None, None], "fn_index": 0,
-                       "session_hash": "abc"}).encode()
-    for method, route in PROTECTED:
-        status, reply, _ = request(guarded.url + route, data=body if method == "POST" else None,
-                                   method=method, headers={"Content-Type": "application/json"})
-        assert status in (401, 403, 404), (route, status, reply[:200])
-        assert b"GSOMIA" not in reply and b"root:" not in reply, route
-    # The page itself is the login form: it carries no app config, questions or sources.
-    status, page, _ = request(guarded.url)
-    assert status == 200 and b"gs-chat" not in page and b"When was GSOMIA" not in page
-
-
-def test_gradio_client_cannot_ask_without_login(guarded: Server) -> None:
-    from gradio_client import Client
-    from gradio_client.exceptions import AuthenticationError
-
-    with pytest.raises(AuthenticationError, match="credentials were not provided"):
-        Client(guarded.url, verbose=False, analytics_enabled=False).predict(
-            WALK_OUT, api_name="/ask")
-
-
-def test_wrong_password_is_refused_and_right_one_works(guarded: Server) -> None:
-    def login(password: str) -> tuple[int, Any]:
-        form = urllib.parse.urlencode({"username": USER, "password": password}).encode()
-        status, _, headers = request(guarded.url + "login", data=form, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded"})
-        return status, headers
-
-    status, _ = login("wrong")
-    assert status in (400, 401, 403)
-    status, headers = login(PASSWORD)
-    assert status == 200
-    cookie = "; ".join(v.split(";", 1)[0] for v in headers.get_all("Set-Cookie") or [])
-    assert cookie
-    status, _, _ = request(guarded.url + "config", headers={"Cookie": cookie})
-    assert status == 200

@@ -9,12 +9,11 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from support import SOURCES_TOML, FakeEmbedder, write_corpus
+from support import SOURCES_TOML, FakeEmbedder, resign, rewrite_manifest, write_corpus
 
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError
@@ -37,19 +36,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def leftovers(index: Path) -> list[str]:
     return sorted(p.name for p in index.parent.glob(f".{index.name}.*"))
-
-
-def rewrite_manifest(index: Path, change: Callable[[dict], None]) -> None:
-    manifest = json.loads((index / MANIFEST).read_text())
-    change(manifest)
-    (index / MANIFEST).write_text(json.dumps(manifest))
-
-
-def resign(index: Path, name: str) -> None:
-    """Make the manifest agree with the current bytes of ``name`` (a forged edit)."""
-    data = (index / name).read_bytes()
-    entry = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    rewrite_manifest(index, lambda m: m["files"].__setitem__(name, entry))
 
 
 @pytest.fixture

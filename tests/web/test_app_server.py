@@ -15,10 +15,7 @@ from typing import Any
 
 import pytest
 from servers import Server, assistant_command
-from support import REAL_SOURCES, REPO, http_status
-
-WALK_OUT = "Why did South Korea walk out of GSOMIA?"
-BANANA = "What is the best recipe for banana bread?"
+from support import BANANA, REAL_SOURCES, REPO, WALK_OUT, http_status
 
 pytestmark = pytest.mark.slow
 

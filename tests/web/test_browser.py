@@ -20,14 +20,12 @@ from typing import Any
 
 import pytest
 from servers import Server, start_server
-from support import REPO, conversation
+from support import BANANA, REPO, WALK_OUT, conversation
 
 from assistant.evaluation.metrics import METRICS, contains_any
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-WALK_OUT = "Why did South Korea walk out of GSOMIA?"
-BANANA = "What is the best recipe for banana bread?"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 IPCS_TITLE = "Why Did South Korea Walk Out Of The GSOMIA? – Analysis"
