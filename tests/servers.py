@@ -23,6 +23,7 @@ from support import REPO, free_port, http_status
 
 START_TIMEOUT_S = 120
 CACHE = ".assistant-cache"  # the ONNX export and embedding cache, beside an index
+READY_LINE = "GSOMIA Assistant is running at "  # what `assistant serve` prints when it is up
 
 
 @dataclass
@@ -76,11 +77,16 @@ def server_env(root: Path, sources: Path, index: Path,
 
 
 def _wait_until_up(server: Server, started: float) -> None:
+    """Until the server has printed its address and answers it (bounded).
+
+    Both: the page answers as soon as Gradio listens, a moment before `serve` prints.
+    """
     while time.monotonic() - started < START_TIMEOUT_S:
         if server.proc.poll() is not None:
             pytest.fail(f"assistant serve exited early:\n{server.log.read_text()[-3000:]}")
         try:
-            if http_status(server.url, timeout=2) == 200:
+            printed = READY_LINE in server.log.read_text(encoding="utf-8", errors="replace")
+            if printed and http_status(server.url, timeout=2) == 200:
                 return
         except OSError:
             pass

@@ -138,7 +138,7 @@ def chat_page(browser: Any, server: Server) -> Iterator[ChatPage]:
     page.close()
 
 
-def wait_for_feedback(log: Path, timeout_s: float = 15.0) -> list[dict[str, Any]]:
+def wait_for_feedback(log: Path, timeout_s: float = 60.0) -> list[dict[str, Any]]:
     """The log's entries, once it has a complete line (bounded wait)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
