@@ -8,16 +8,42 @@
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 
 MODES = ("hybrid", "dense", "bm25")
 MAX_QUESTION_CHARS = 2000
+# Nothing is fetched from the network: no Hub lookups, no telemetry, no Gradio analytics.
+OFFLINE_ENVIRONMENT = {"HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
+                       "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+
+
+def stay_offline() -> None:
+    """Set :data:`OFFLINE_ENVIRONMENT` (where unset) before huggingface_hub or gradio load.
+
+    Those libraries read the variables once, when imported; the entry points (``cli``,
+    ``web``) call this first thing.
+    """
+    for name, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
+
+def check_k(k: object) -> int:
+    """``k``, the number of passages to retrieve, if it is a whole number of at least 1.
+
+    >>> check_k(3)
+    3
+    """
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise UsageError(f"k must be a whole number of at least 1, not {k!r}.",
+                         fix="Pass k=1 or more, or leave it out for the default.")
+    return int(k)
 
 
 def _default_model_path() -> str:

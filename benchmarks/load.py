@@ -232,7 +232,7 @@ def is_queue_full(message: str) -> bool:
 def make_client(url: str) -> Any:
     from gradio_client import Client
 
-    return Client(url, verbose=False, download_files=False)
+    return Client(url, verbose=False, download_files=False, analytics_enabled=False)
 
 
 def ask_once(client: Any, question: str, timeout: float) -> dict[str, Any]:

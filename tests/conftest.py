@@ -1,116 +1,72 @@
-"""Shared fixtures: a tiny corpus, the real sources, a fake embedder and the real index."""
+"""Session-wide set-up (offline environment, network guard) and the shared fixtures.
+
+The helpers and data the fixtures use are in support.py; fixtures used by one package
+only are in that package's conftest.py.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
-from collections.abc import Sequence
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-import pytest
+# Offline before anything imports huggingface_hub, transformers or gradio (they read
+# these once, at import): no telemetry thread, no Hub lookups, no Gradio analytics.
+os.environ.update(HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1", TRANSFORMERS_OFFLINE="1",
+                  GRADIO_ANALYTICS_ENABLED="False")
 
-from assistant.config import Settings
+NETGUARD = Path(__file__).parent / "netguard"
+sys.path.insert(0, str(NETGUARD))
+import netguard  # noqa: E402
 
-REPO = Path(__file__).parents[1]
-REAL_SOURCES = REPO / "sources"
-ARTICLE_2020 = "korea-japan-gsomia-survives.txt"
-ARTICLE_2019 = "why-did-south-korea-walk-out-of-the-gsomia.txt"
+# Every process under test (this one, and through netguard/sitecustomize.py every
+# Python subprocess) records lookups and connections beyond loopback here.
+NETGUARD_LOG = str(Path(tempfile.mkdtemp(prefix="assistant-netguard-")) / "violations.log")
+os.environ[netguard.ENV] = NETGUARD_LOG
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(NETGUARD), *filter(None, [os.environ.get("PYTHONPATH")])])
+netguard.install(NETGUARD_LOG)
 
-# Page furniture of the 2019 article that must never reach a document, chunk or sentence.
-FURNITURE = (
-    "ISSN 2330-717X",
-    "Click here to have Eurasia Review's newsletter",
-    "IPCS (Institute for Peace and Conflict Studies) conducts independent research",
-    "Leave a Reply",
-    "Your email address will not be published",
-    "Akismet",
-)
+import pytest  # noqa: E402
+from support import ALPHA, BETA, GAMMA, REAL_SOURCES, SOURCES_TOML, FakeEmbedder, write_corpus  # noqa: E402
 
-ALPHA = """\
-GSOMIA Basics
+from assistant.config import Settings  # noqa: E402
 
-The General Security of Military Information Agreement was signed in November 2016.
-It lets South Korea and Japan share military secrets directly.
+collect_ignore = ["netguard"]  # imported by path above, not a test or doctest module
 
-Seoul announced in August 2019 that it would end the pact. Tokyo had imposed export
-restrictions a month earlier.
-
-Subscribe to our newsletter
-"""
-
-BETA = """\
-# Trilateral sharing
-
-Both countries are part of the **Trilateral Information Sharing Agreement** with the
-[United States](https://example.org/us). Intelligence is shared indirectly through it.
-
-Advertisement
-
-In November 2019 South Korea reversed course and renewed the agreement.
-"""
-
-GAMMA = "A third note about GSOMIA. It mentions the agreement once more.\n"
-
-SOURCES_TOML = """\
-drop_patterns = ["^Advertisement$"]
-
-["alpha.txt"]
-title = "GSOMIA Basics"
-author = "A. Writer"
-publisher = "Test Press"
-date = "2019-11"
-url = "https://example.org/alpha"
-
-["beta.md"]
-title = "Trilateral Sharing"
-author = "B. Writer"
-publisher = "Test Press"
-date = "2020-08"
-"""
+# A test that uses one of these loads the real model, starts a server or a browser.
+SLOW_FIXTURES = {"built_index", "server", "hostile_server", "browser", "served", "guarded"}
 
 
-class FakeEmbedder:
-    """Deterministic hashed bag-of-words vectors with the ``Embedder`` interface."""
-
-    model_id = "test/fake-hashed-bow"
-
-    def __init__(self, dimension: int = 32) -> None:
-        self.dimension = dimension
-        self.calls = 0
-
-    def _vector(self, text: str) -> np.ndarray:
-        vec = np.zeros(self.dimension, dtype=np.float32)
-        for word in re.findall(r"\w+", text.lower()):
-            h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
-            vec[h % self.dimension] += 1.0 if (h >> 32) & 1 else -1.0
-        norm = float(np.linalg.norm(vec))
-        if norm == 0.0:
-            vec[0], norm = 1.0, 1.0
-        return vec / norm
-
-    def encode(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        self.calls += 1
-        rows = [self._vector(t) for t in texts]
-        if not rows:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.ascontiguousarray(np.stack(rows), dtype=np.float32)
-
-    def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse to run a test that needs a slow fixture without the ``slow`` mark."""
+    unmarked = [item.nodeid for item in items
+                if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+                and item.get_closest_marker("slow") is None]
+    if unmarked:
+        raise pytest.UsageError("Mark these tests slow (they use the real model, a server "
+                                "or a browser): " + ", ".join(unmarked))
 
 
-def write_corpus(folder: Path, files: dict[str, str | bytes]) -> Path:
-    """Write ``files`` (name -> text or bytes) into ``folder`` and return it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        path = folder / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return folder
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    found = netguard.violations(NETGUARD_LOG)
+    if found:
+        print("\nNetwork access beyond loopback (pid, event, host, command):\n  "
+              + "\n  ".join(found), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only() -> Iterator[None]:
+    """Fail the test during which any process under test looked beyond loopback."""
+    seen = len(netguard.violations(NETGUARD_LOG))
+    yield
+    new = netguard.violations(NETGUARD_LOG, seen)
+    if new:
+        pytest.fail("network access beyond loopback (pid, event, host, command):\n"
+                    + "\n".join(new))
 
 
 @pytest.fixture
@@ -133,15 +89,11 @@ def fast_settings(fixture_corpus: Path, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def real_sources() -> Path:
-    return REAL_SOURCES
-
-
-@pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict]:
-    """The real index, built once from the real sources with the real model."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    """The real index, built once from the real sources with the real model, in a tmp folder.
+
+    Its ONNX export sits beside it (``.assistant-cache``), so copies start without one.
+    """
     from assistant.store import build_index
     from assistant.store.embedding import Embedder
 

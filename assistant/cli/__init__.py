@@ -10,6 +10,10 @@ error: The question is empty. Type a question, e.g. "When was GSOMIA signed?".
 2
 """
 
-from .main import build_parser, main
+from ..config import stay_offline
+
+stay_offline()  # before any command imports huggingface_hub or gradio
+
+from .main import build_parser, main  # noqa: E402
 
 __all__ = ["build_parser", "main"]

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..config import Settings
+from ..config import Settings, check_k
 from ..store import (
     Embedder,
     IndexData,
@@ -163,7 +163,7 @@ class Assistant:
     def answer(self, question: Question, k: int | None = None, mode: str | None = None,
                started: float | None = None, timings: dict[str, float] | None = None) -> Answer:
         """Answer an analysed question (``started``: when its analysis began)."""
-        k = k or self.settings.top_k
+        k = self.settings.top_k if k is None else check_k(k)
         mode = mode or self.settings.mode
         retriever, answerer = self.retriever, self.answerer  # one consistent snapshot
         t0 = time.perf_counter()

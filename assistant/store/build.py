@@ -20,6 +20,7 @@ from ..text import nlp, tokenizer_fingerprint
 from ..text.annotate import ANNOTATION_VERSION, annotate
 from . import vector_cache
 from .bm25 import build_bm25
+from .crashpoints import reached
 from .disk import (
     FORMAT_VERSION,
     MANIFEST,
@@ -57,10 +58,12 @@ def build_index(settings: Settings, embedder: Embedder,
     docs = load_documents(settings.sources)
     sentences, chunks = chunk_documents(docs, settings.chunk_words, settings.overlap_sentences)
     say(f"Read {len(docs)} documents: {len(chunks)} chunks, {len(sentences)} sentences.")
+    reached("sources read")  # test hook, inert in normal runs (see crashpoints)
     say("Embedding chunks and sentences...")
     by_id = {d.id: d for d in docs}
     texts = [with_header(c.text, by_id[c.doc_id]) for c in chunks] + [s.text for s in sentences]
     vectors, reused = _embed_cached(settings, embedder, texts, show_progress=progress is not None)
+    reached("embedded")
     say(f"{reused} embeddings reused, {len(texts) - reused} new.")
     say("Indexing chunks and sentence windows for BM25...")
     bm25 = build_bm25(docs, chunks, sentences)

@@ -44,6 +44,7 @@ from ..ingest import Chunk, Document, Sentence
 from ..ingest.events import Event
 from ..text.annotate import Note
 from .arrays import MalformedFile, TermMatrix, matrix_files, parse_matrix
+from .crashpoints import reached
 from .faiss_index import build_vector_index, index_bytes, index_from_bytes
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,9 @@ def write_index(target: Path, files: Mapping[str, bytes], manifest: Mapping[str,
     try:
         for name, data in {**files, MANIFEST: _manifest_bytes(manifest)}.items():
             _write_synced(tmp / name, data)
+            reached(f"wrote {name}")  # test hooks, inert in normal runs (see crashpoints)
         _fsync_dir(tmp)
+        reached("files synced")
         _swap_in(tmp, target)
     finally:
         if tmp.exists():
@@ -187,6 +190,7 @@ def _swap_in(tmp: Path, target: Path) -> None:
     if not target.exists():
         os.rename(tmp, target)
     elif _exchange(tmp, target):
+        reached("swapped")
         shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous index
     else:
         old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")

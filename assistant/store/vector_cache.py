@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from .crashpoints import reached
+
 log = logging.getLogger(__name__)
 
 FORMAT = 1
@@ -88,6 +90,7 @@ def save(cache_dir: Path, model_id: str, current: dict[str, np.ndarray],
                 "sha256": hashlib.sha256(data).hexdigest(), "keys": list(rows)}
         # The .npy first: a crash between the two leaves a checksum mismatch, not bad data.
         _replace(npy, data)
+        reached("cache half-written")  # test hook, inert in normal runs (see crashpoints)
         _replace(meta_path, json.dumps(meta).encode("utf-8"))
     except OSError as exc:
         log.warning("Could not write the embedding cache in %s (%s).", cache_dir, exc)

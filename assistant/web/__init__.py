@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..config import stay_offline
+
+stay_offline()  # before .app imports gradio (and gradio huggingface_hub)
+
 if TYPE_CHECKING:
     from .app import build_app, serve
 

@@ -42,7 +42,7 @@ from ..qa import Answer, Assistant
 from .api import PREFIX as API_PREFIX
 from .api import build_api
 from .eval_tab import MAX_UPLOAD, EvalTab, build_eval_tab
-from .guard import RequestGuard
+from .guard import RequestGuard, hold_while_gated
 from .render import (
     CSS,
     EMPTY_PANEL,
@@ -199,6 +199,7 @@ class ChatApp:
             k: number of passages to retrieve (1-10; default from the settings).
             mode: retrieval mode, "hybrid", "dense" or "bm25" (default from the settings).
         """
+        hold_while_gated()  # a test hook; inert unless ASSISTANT_TEST_GATE is set
         try:
             return self.assistant.ask(question, k=check_k(k), mode=mode or None).to_json()
         except AssistantError as exc:

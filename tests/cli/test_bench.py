@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from servers import copy_index
+from support import REPO
 
-from assistant.cli.bench import cold_ask, stats, warm_ask
+from assistant.cli.bench import SERVER_STAGES, cold_ask, serve_figures, stats, warm_ask
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
@@ -66,7 +67,7 @@ def test_cold_ask_and_warm_ask(built_index: tuple) -> None:
 
     settings, _ = built_index
     cold = cold_ask(settings, settings.index, runs=1)
-    assert cold["runs"] == 1 and 0 < cold["median"] < 60
+    assert cold["runs"] == 1 and cold["median"] == cold["p95"] > 0  # one process timed
     bot = Assistant.load(settings)
     questions = ["When was GSOMIA signed?", "Why did Seoul threaten to end the pact?"]
     calls = []
@@ -74,8 +75,27 @@ def test_cold_ask_and_warm_ask(built_index: tuple) -> None:
     bot.embedder.clear_cache = lambda: (calls.append(1), clear())[-1]
     warm = warm_ask(bot, questions, repeats=2)
     assert len(calls) == 4  # the query cache is emptied before every question
-    for stage in ("embed_ms", "dense_ms", "bm25_ms", "fusion_ms", "answer_ms", "total_ms"):
-        assert warm[stage]["runs"] == 4 and warm[stage]["median"] >= 0
+    stages = {"embed_ms", "dense_ms", "bm25_ms", "fusion_ms", "retrieval_ms", "answer_ms",
+              "total_ms"}
+    assert set(warm) == stages  # every stage of Answer.timings_ms, each over the 4 asks
+    assert all(warm[stage]["runs"] == 4 for stage in stages)
+    assert warm["total_ms"]["median"] <= warm["total_ms"]["p95"]
+
+
+@pytest.mark.slow
+def test_serve_figures_report_the_first_new_answer_beside_later_ones(
+        built_index: tuple, tmp_path: Path) -> None:
+    """The first-answer comparison lives in `assistant bench`, which prints it."""
+    settings, _ = built_index
+    index = copy_index(settings.index, tmp_path)
+    questions = ["How much notice is needed to walk out of GSOMIA?", "What is TISA?",
+                 "Are South Korea's other similar agreements active?"]
+    figures = serve_figures(settings.replace(index=index), index, tmp_path, questions)
+    assert figures["http_ask_ms"]["runs"] == 3 and figures["start_to_first_answer_s"] > 0
+    assert set(figures["first_new_ask_server_ms"]) == set(SERVER_STAGES)
+    assert {s: v["runs"] for s, v in figures["later_ask_server_ms"].items()} == {
+        s: 2 for s in SERVER_STAGES}
+    assert figures["peak_rss_mib"] > 0
 
 
 def test_repo_makefile_has_bench() -> None:

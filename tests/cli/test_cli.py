@@ -9,15 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_corpus
+from support import REAL_SOURCES, REPO, write_corpus
 
 from assistant.config import MAX_QUESTION_CHARS
 from assistant.errors import QuestionError
 from assistant.ingest.sources import load_documents
 
 QUESTION = "Why did South Korea decide to end GSOMIA in August 2019?"
-CITATION_KEYS = {"marker", "source_id", "title", "author", "publisher", "date", "quote",
-                 "start", "end", "passage"}
+CITATION_KEYS = {"marker", "source_id", "title", "author", "publisher", "date", "url", "quote",
+                 "start", "end", "passage", "passage_start", "paragraph", "chunk_id"}  # README
 PASSAGE_KEYS = {"chunk_id", "source_id", "text", "score"}
 
 
@@ -216,16 +216,16 @@ def test_ask_json_schema(ask_json: dict) -> None:
 
 
 @pytest.mark.slow
-def test_ask_json_quotes_match_the_documents(ask_json: dict, real_sources: Path) -> None:
-    docs = {d.id: d for d in load_documents(real_sources)}
+def test_ask_json_quotes_match_the_documents(ask_json: dict) -> None:
+    docs = {d.id: d for d in load_documents(REAL_SOURCES)}
     for citation in ask_json["citations"]:
         doc = docs[citation["source_id"]]
         assert doc.text[citation["start"]:citation["end"]] == citation["quote"]
         assert citation["title"] == doc.title and citation["author"] == doc.author
         assert citation["publisher"] == doc.publisher and citation["date"] == doc.date
-        if "passage_start" in citation:
-            start = citation["passage_start"]
-            assert doc.text[start:start + len(citation["passage"])] == citation["passage"]
+        start = citation["passage_start"]  # documented: the passage's offset in the document
+        assert isinstance(start, int) and start <= citation["start"]
+        assert doc.text[start:start + len(citation["passage"])] == citation["passage"]
     for passage in ask_json["passages"]:
         assert passage["text"] in docs[passage["source_id"]].text
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 import pytest
-from conftest import REAL_SOURCES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import REAL_SOURCES
 
 from assistant.ingest.chunking import (
     Chunk,

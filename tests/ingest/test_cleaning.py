@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE_2019, ARTICLE_2020, FURNITURE, REAL_SOURCES, write_corpus
+from support import ARTICLE_2019, ARTICLE_2020, FURNITURE, REAL_SOURCES, write_corpus
 
 from assistant.ingest.chunking import chunk_documents, split_sentences
 from assistant.ingest.cleaning import (

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, write_corpus
+from support import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, write_corpus
 
 from assistant.errors import ConfigError, SourceError, UsageError
 from assistant.ingest.readers import READERS, read_html, read_markdown, read_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FakeEmbedder, write_corpus
+from support import FakeEmbedder, write_corpus
 
 from assistant.config import Settings
 from assistant.qa.answering import Answerer, compose

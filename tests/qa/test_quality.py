@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.evaluation.metrics import load_questions, run_set
+from assistant.evaluation.metrics import contains_any, load_questions, run_set
 from assistant.ingest.sources import load_documents
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,12 +65,32 @@ def test_off_topic_question_abstains_and_cites_nothing(bot: Assistant) -> None:
     assert "do not answer" in answer.text and answer.passages
 
 
-def test_sources_of_different_dates_are_ordered_and_dated(bot: Assistant) -> None:
-    answer = bot.ask("When was GSOMIA signed or concluded?", k=8)
+# Questions in two parts, one answered by the 2019 analysis and one by the 2020 article,
+# with accepted answers for each part (checked as `assistant eval` checks answers).
+SPANNING = [
+    ("When was GSOMIA due to expire in 2019, and how long has it survived for according to "
+     "the 2020 article?", ["23 November 2019"], ["another year"]),
+    ("When did GSOMIA expire according to the 2019 analysis and when did Seoul renew it?",
+     ["23 November 2019"], ["hours before GSOMIA officially lapsed", "renewed the agreement"]),
+    ("What is the notice period for leaving GSOMIA, and what right did Seoul keep in 2020?",
+     ["three-month notice"], ["dissolve the deal at any time", "end the pact at any time"]),
+]
+
+
+@pytest.mark.parametrize(("question", "from_2019", "from_2020"), SPANNING)
+def test_sources_of_different_dates_are_ordered_and_dated(
+        bot: Assistant, question: str, from_2019: list[str], from_2020: list[str]) -> None:
+    """An answer quoting both articles: the 2019 sentences first, each part led by its date."""
+    answer = bot.ask(question)
     dates = [c.date for c in answer.citations]
+    assert set(dates) == {"2019-11", "2020-08"}, answer.text  # it must quote both
     assert dates == sorted(dates)
-    if len(set(dates)) > 1:
-        assert answer.text.startswith("In November 2019:") and "By August 2020:" in answer.text
+    assert answer.text.startswith("In November 2019: ")
+    assert answer.text.count("By August 2020: ") == 1
+    early, late = answer.text.split("By August 2020: ")
+    assert contains_any(early, from_2019) and contains_any(late, from_2020), answer.text
+    for c in answer.citations:  # every quote sits under its own date
+        assert f"{c.quote} [{c.marker}]" in (early if c.date == "2019-11" else late)
 
 
 @pytest.mark.parametrize("question", ["???", "the of and", "Who?"])

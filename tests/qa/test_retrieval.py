@@ -11,7 +11,7 @@ from typing import Any
 import bm25s
 import numpy as np
 import pytest
-from conftest import FakeEmbedder
+from support import FakeEmbedder
 
 from assistant.config import Settings
 from assistant.errors import UsageError

@@ -1,19 +1,18 @@
 """Faults: index builds killed with SIGKILL, damaged index files met through the CLI, and
 sources edited, added and removed under a running assistant.
 
-test_store.py already covers truncated, bit-flipped and deleted files, a broken, missing
+test_disk.py already covers truncated, bit-flipped and deleted files, a broken, missing
 or foreign-version manifest and a missing chunk row at the ``load_index`` level; this file
 adds zero-byte files, the same faults as the command line meets them (one clean line, a
-non-zero exit, no traceback), kills at random points of a real build process, and live
-source changes while questions are being answered.
+non-zero exit, no traceback), build processes killed at each named step of a build (the
+``ASSISTANT_TEST_KILL_AT`` test hook, see assistant/store/crashpoints.py: no timers, no
+races), and live source changes while questions are being answered.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import random
 import shutil
 import signal
 import subprocess
@@ -25,23 +24,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, FakeEmbedder
+from servers import copy_index
+from support import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, FakeEmbedder, resign
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, IndexCorruptError
+from assistant.evaluation.metrics import contains_any
 from assistant.ingest.sources import fingerprint
 from assistant.qa import Assistant
 from assistant.store import build_index, ensure_index, index_info
+from assistant.store.crashpoints import ENV as KILL_AT
 from assistant.store.disk import MANIFEST, load_index, read_manifest
 
-REPO = Path(__file__).parents[2]
-TESTS = Path(__file__).parents[1]  # where conftest.py (the fake embedder) lives
+TESTS = Path(__file__).parents[1]  # where support.py (the fake embedder) lives
 INDEX_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", "documents.jsonl",
                "chunks.jsonl", "sentences.jsonl", MANIFEST)
 NEW_PARAGRAPH = ("\n\nIn a later note, the archivist Pemberton Quillfeather catalogued the "
                  "GSOMIA papers in a single blue folder.\n")
 NEW_MARKER = "Pemberton Quillfeather"
 DOC_2019, DOC_2020 = Path(ARTICLE_2019).stem, Path(ARTICLE_2020).stem  # document ids
+SIGNED = ("November 2016", "2016")  # accepted answers of q043, "When was GSOMIA signed?"
 
 
 def changed_sources(root: Path) -> Path:
@@ -53,23 +55,30 @@ def changed_sources(root: Path) -> Path:
     return folder
 
 
-def check_loaded(index: Path, old_fp: dict, new_fp: dict, dimension: int) -> str:
-    """Load ``index`` and answer from it; 'old' or 'new' — a mix or a crash fails the test."""
+def check_loaded(index: Path, old_fp: dict, new_fp: dict, embedder: Any) -> str:
+    """Load ``index`` and answer from it; 'old' or 'new' (a mix or a crash fails the test).
+
+    Every file's checksum must match the manifest, the documents must be the manifest's
+    sources, and every citation must point at its quote. With the real embedder (an index
+    built by the real model) the answers are checked too, in dense mode, where they rest
+    on the stored vectors alone: the signing date, and the new paragraph's archivist
+    exactly when the new sources are in.
+    """
     manifest = read_manifest(index)
-    data = load_index(index, manifest)  # every file's checksum must match this manifest
+    data = load_index(index, manifest)
     texts = {d.id: d.text for d in data.documents}
-    if manifest["sources"] == new_fp:
-        version = "new"
-        assert NEW_MARKER in texts[DOC_2019]
-    else:
-        assert manifest["sources"] == old_fp, "manifest from neither build"
-        version = "old"
-        assert NEW_MARKER not in texts[DOC_2019]
-    settings = Settings(sources=REAL_SOURCES, index=index)
-    bot = Assistant(settings, FakeEmbedder(dimension), data)
-    answer = bot.ask("When was GSOMIA signed?")
-    for c in answer.citations:
+    version = "new" if manifest["sources"] == new_fp else "old"
+    assert manifest["sources"] == (new_fp if version == "new" else old_fp), "neither build"
+    assert (NEW_MARKER in texts[DOC_2019]) == (version == "new")
+    bot = Assistant(Settings(sources=REAL_SOURCES, index=index), embedder, data)
+    mode = "hybrid" if isinstance(embedder, FakeEmbedder) else "dense"
+    signed = bot.ask("When was GSOMIA signed?", mode=mode)
+    archivist = bot.ask("Who catalogued the GSOMIA papers in a single blue folder?", mode=mode)
+    for c in signed.citations + archivist.citations:
         assert texts[c.source_id][c.start:c.end] == c.quote
+    if not isinstance(embedder, FakeEmbedder):  # hashed vectors answer nothing sensible
+        assert not signed.abstained and contains_any(signed.text, SIGNED), signed.text
+        assert (NEW_MARKER in archivist.text) == (version == "new"), archivist.text
     return version
 
 
@@ -79,126 +88,79 @@ def reset_index(index: Path, pristine: Path) -> None:
     shutil.copytree(pristine, index)
 
 
-# --- SIGKILL during a build -----------------------------------------------------------------
+def killed_at(point: str, command: list[str], cwd: Path, timeout: float = 300) -> None:
+    """Run a build command with the kill hook at ``point``; it must die there by SIGKILL."""
+    env = {**os.environ, KILL_AT: point}
+    run = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                         timeout=timeout)
+    assert run.returncode == -signal.SIGKILL, (point, run.returncode, run.stderr[-2000:])
+
+
+# --- SIGKILL at every step of a build ---------------------------------------------------------
 
 DRIVER = r"""
-import random, sys, time
-sys.path.insert(0, sys.argv[3])
-from conftest import FakeEmbedder
-from assistant.store import build as pipeline
-from assistant.store import disk as store
-from assistant.config import Settings
-
-write = store._write_synced
-def slow_write(path, data):  # widen the window in which a kill lands mid-write
-    write(path, data)
-    time.sleep(random.uniform(0, 0.004))
-store._write_synced = slow_write
-swap = pipeline.write_index
-def announced(*args, **kwargs):
-    print("WRITING", flush=True)
-    swap(*args, **kwargs)
-    print("SWAPPED", flush=True)
-pipeline.write_index = announced
+import sys
 from pathlib import Path
-pipeline.build_index(Settings(sources=Path(sys.argv[1]), index=Path(sys.argv[2])),
-                     FakeEmbedder(32))
+sys.path.insert(0, sys.argv[3])
+from support import FakeEmbedder
+from assistant.config import Settings
+from assistant.store import build_index
+build_index(Settings(sources=Path(sys.argv[1]), index=Path(sys.argv[2])), FakeEmbedder(32))
 """
 
+# Where a build is killed, and which index must load afterwards: the old one until the
+# new one is swapped in. Every file write is a point; these are the first, a middle and
+# the last (the manifest).
+KILLS = [("sources read", "old"), ("cache half-written", "old"), ("embedded", "old"),
+         ("wrote chunks.faiss", "old"), ("wrote documents.jsonl", "old"),
+         (f"wrote {MANIFEST}", "old"), ("files synced", "old"), ("swapped", "new")]
 
-def test_sigkill_during_build_leaves_old_or_new_index(tmp_path: Path) -> None:
-    """A build process killed at random points (mostly while it writes and swaps)."""
-    tries = int(os.environ.get("RELIABILITY_KILL_TRIES_FAST", "24"))
-    rng = random.Random(int(os.environ.get("RELIABILITY_SEED", "6")))
+
+@pytest.mark.slow  # spawns a build process per kill point
+def test_sigkill_at_each_step_of_a_build_leaves_old_or_new_index(tmp_path: Path) -> None:
+    """A build process (real build code, fake embedder) killed at each named step."""
     new_sources = changed_sources(tmp_path)
     index = tmp_path / "index"
     build_index(Settings(sources=REAL_SOURCES, index=index), FakeEmbedder(32))
     pristine = tmp_path / "pristine"
     shutil.copytree(index, pristine)
     old_fp, new_fp = fingerprint(REAL_SOURCES), fingerprint(new_sources)
-    outcomes: dict[str, int] = {"old": 0, "new": 0}
-    killed_while_writing = 0
-    deadline = time.monotonic() + 240
-    for attempt in range(tries):
-        assert time.monotonic() < deadline, "kill loop ran out of time"
+    command = [sys.executable, "-c", DRIVER, str(new_sources), str(index), str(TESTS)]
+    for point, expected in KILLS:
         reset_index(index, pristine)
-        proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(new_sources), str(index),
-                                 str(TESTS)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                cwd=tmp_path)
-        try:
-            if attempt % 4 == 0:  # anywhere in the run, start-up included
-                time.sleep(rng.uniform(0, 1.5))
-            else:  # somewhere in the write-and-swap stage
-                line = proc.stdout.readline() if proc.stdout else b""
-                if line.strip() != b"WRITING":
-                    proc.wait(timeout=30)
-                    err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
-                    pytest.fail(f"build driver failed: {err}")
-                time.sleep(rng.uniform(0, 0.03))
-                killed_while_writing += proc.poll() is None
-            proc.send_signal(signal.SIGKILL)
-        finally:
-            proc.wait(timeout=30)
-            if proc.stdout:
-                proc.stdout.close()
-            if proc.stderr:
-                proc.stderr.close()
-        outcomes[check_loaded(index, old_fp, new_fp, 32)] += 1
+        killed_at(point, command, tmp_path)
+        assert check_loaded(index, old_fp, new_fp, FakeEmbedder(32)) == expected, point
     # The next real start picks the build up again and ends on the new index.
-    settings = Settings(sources=new_sources, index=index)
-    manifest = ensure_index(settings, FakeEmbedder(32))
+    manifest = ensure_index(Settings(sources=new_sources, index=index), FakeEmbedder(32))
     assert manifest["sources"] == new_fp
-    print(f"\nSIGKILL during build, {tries} tries: {outcomes}, "
-          f"{killed_while_writing} killed while writing")
-    assert killed_while_writing >= tries // 2
 
 
 @pytest.mark.slow
 def test_sigkill_of_the_index_command(built_index: tuple[Settings, dict],
                                       tmp_path: Path) -> None:
-    """`python -m assistant index` (the real model) killed after a random delay."""
-    tries = int(os.environ.get("RELIABILITY_KILL_TRIES", "10"))
-    rng = random.Random(int(os.environ.get("RELIABILITY_SEED", "6")))
+    """`python -m assistant index` (the real model) killed at the steps that matter."""
+    from assistant.store import make_embedder
+
     settings, _ = built_index
     new_sources = changed_sources(tmp_path)
-    index = tmp_path / "index"
+    index = copy_index(settings.index, tmp_path)  # with its ONNX export and vector cache
+    cache = tmp_path / ".assistant-cache"
     old_fp, new_fp = fingerprint(REAL_SOURCES), fingerprint(new_sources)
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    outcomes: dict[str, int] = {"old": 0, "new": 0}
-    cache = tmp_path / ".assistant-cache"  # the embedding cache beside the index
-    # Try 0 builds cold and try 1 warm (cached vectors), both to completion, timing them;
-    # try 2 is killed during a cold build, the rest during warm ones (which spend their
-    # time reading, chunking, writing and swapping: where a kill can do harm).
-    timed = {"cold": 300.0, "warm": 300.0}
-    delays = []
-    for attempt in range(tries):
-        reset_index(index, Path(settings.index))
-        kind = "cold" if attempt in (0, 2) else "warm"
-        if kind == "cold":
-            shutil.rmtree(cache, ignore_errors=True)
-        if attempt < 2:
-            delay = timed[kind]
-        elif kind == "cold":
-            delay = rng.uniform(0.2, 1.0) * timed["cold"]
-        else:
-            delay = rng.uniform(0.05, 1.1) * timed["warm"]
-        started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "assistant", "index", "--sources",
-                                 str(new_sources), "--index", str(index)], env=env, cwd=tmp_path,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        elapsed = time.monotonic() - started
-        if attempt < 2:
-            assert proc.returncode == 0, "the index command failed on its own"
-            timed[kind] = elapsed
-        delays.append(f"{kind} {'done' if proc.returncode == 0 else 'killed'} {elapsed:.2f}s")
-        outcomes[check_loaded(index, old_fp, new_fp, 384)] += 1
-    print(f"\nSIGKILL of `assistant index`, {tries} tries: {outcomes}; {delays}")
-    assert outcomes["old"] > 0 or tries < 4  # some kills did land before the swap
+    embedder = make_embedder(Settings(sources=REAL_SOURCES, index=index))
+    command = [sys.executable, "-m", "assistant", "index", "--sources", str(new_sources),
+               "--index", str(index)]
+    for point, expected in [("sources read", "old"), ("cache half-written", "old"),
+                            ("embedded", "old"), (f"wrote {MANIFEST}", "old"),
+                            ("swapped", "new")]:
+        reset_index(index, settings.index)
+        for cached in cache.glob("embeddings-*"):  # cold: the new vectors are computed
+            cached.unlink()
+        killed_at(point, command, tmp_path)
+        assert check_loaded(index, old_fp, new_fp, embedder) == expected, point
+    reset_index(index, settings.index)
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]  # and after all that, a clean build
+    assert check_loaded(index, old_fp, new_fp, embedder) == "new"
 
 
 # --- damaged files, the library and the command line ----------------------------------------
@@ -220,13 +182,6 @@ def test_zero_byte_manifest_stops_ensure_index(fast_settings: Settings) -> None:
         ensure_index(fast_settings, FakeEmbedder())
 
 
-def _resign(index: Path, name: str) -> None:
-    manifest = json.loads((index / MANIFEST).read_text())
-    data = (index / name).read_bytes()
-    manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    (index / MANIFEST).write_text(json.dumps(manifest))
-
-
 def _zero(name: str) -> Callable[[Path], None]:
     return lambda index: (index / name).write_bytes(b"")
 
@@ -234,7 +189,7 @@ def _zero(name: str) -> Callable[[Path], None]:
 def _drop_chunk_row(index: Path) -> None:
     path = index / "chunks.jsonl"
     path.write_bytes(b"".join(path.read_bytes().splitlines(True)[:-1]))
-    _resign(index, "chunks.jsonl")
+    resign(index, "chunks.jsonl")
 
 
 def _flip(name: str) -> Callable[[Path], None]:
@@ -348,7 +303,9 @@ def test_source_changes_are_seen_and_refresh_swaps_while_answering(
             versions.append(bot.data)
             assert bot.status().state == "fresh"
             assert bot.refresh() is False
-            time.sleep(0.5)
+            deadline = time.monotonic() + 60  # a bounded wait, not a speed floor
+            while asked[0] <= before and not errors and time.monotonic() < deadline:
+                time.sleep(0.05)
             assert asked[0] > before or errors, "no question was answered around the swap"
     finally:
         stop.set()

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REAL_SOURCES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import ALPHA, REAL_SOURCES, FakeEmbedder
 
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, QuestionError, UsageError
 from assistant.qa import Assistant
 from assistant.qa.answering import ABSTAIN_TEXT, Answer
 from assistant.store import build_index
@@ -31,8 +31,6 @@ from assistant.store.disk import load_index
 # routes, queue, login, uploads): 6.16.0 fixes CVE-2026-49119 / PYSEC-2026-2179 (path
 # traversal); 6.15.0 fixes PYSEC-2026-2178; 6.7 fixes CVE-2026-28414. See docs/reliability.md.
 MIN_GRADIO = (6, 16, 0)
-
-TRIED = {"questions": 0}
 
 NASTY = [
     "\x00", "When\x00 was GSOMIA signed?", "\ud800", "GSOMIA \udfff signed?", "\ud83d",
@@ -83,7 +81,6 @@ def bot(built_index: tuple[Settings, dict],
 
 
 def ask_checked(bot: Assistant, question: Any, **kwargs: Any) -> Answer | None:
-    TRIED["questions"] += 1
     try:
         answer = bot.ask(question, **kwargs)
     except AssistantError as exc:
@@ -126,15 +123,44 @@ def test_non_text_questions_are_refused(bot: Assistant, question: Any) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("k", "mode"), [(0, None), (-1, None), (10_000, None), (None, "magic"),
-                                         (3, ""), (None, "BM25")])
-def test_odd_k_and_mode(bot: Assistant, k: Any, mode: Any) -> None:
-    ask_checked(bot, "When was GSOMIA signed?", k=k, mode=mode)
+@pytest.mark.parametrize("k", [0, -1, 2.5, "3", True, None, [3]])
+def test_k_that_is_not_a_whole_number_of_at_least_one_is_refused(bot: Assistant,
+                                                                 k: Any) -> None:
+    if k is None:  # None means the default
+        assert len(bot.ask("When was GSOMIA signed?", k=k).passages) == bot.settings.top_k
+        return
+    with pytest.raises(UsageError, match="k must be a whole number of at least 1"):
+        bot.ask("When was GSOMIA signed?", k=k)
 
 
 @pytest.mark.slow
-def test_non_text_history_is_refused_cleanly(bot: Assistant) -> None:
-    ask_checked(bot, "What did they do about it?", history=[42])  # type: ignore[list-item]
+def test_k_beyond_the_corpus_returns_every_passage_once(bot: Assistant) -> None:
+    answer = ask_checked(bot, "When was GSOMIA signed?", k=10_000)
+    assert answer is not None
+    ids = [p.chunk_id for p in answer.passages]
+    assert sorted(ids) == sorted(c.id for c in bot.data.chunks)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["magic", "BM25", 5])
+def test_unknown_mode_is_refused(bot: Assistant, mode: Any) -> None:
+    with pytest.raises(UsageError, match="Unknown retrieval mode"):
+        bot.ask("When was GSOMIA signed?", k=3, mode=mode)
+
+
+@pytest.mark.slow
+def test_empty_mode_means_the_default(bot: Assistant) -> None:
+    empty = ask_checked(bot, "When was GSOMIA signed?", k=3, mode="")
+    default = ask_checked(bot, "When was GSOMIA signed?", k=3, mode=bot.settings.mode)
+    assert empty is not None and default is not None
+    assert [p.chunk_id for p in empty.passages] == [p.chunk_id for p in default.passages]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("item", [42, None, b"When?", ["q"]])
+def test_non_text_history_is_refused_cleanly(bot: Assistant, item: Any) -> None:
+    with pytest.raises(QuestionError, match="must be text"):
+        bot.ask("What did they do about it?", history=[item])
 
 
 # --- instructions inside a source -----------------------------------------------------------
@@ -172,7 +198,6 @@ def test_instructions_in_a_source_are_only_quoted(bot: Assistant, tmp_path: Path
     quoted_notice = 0
     for question in INJECTION_QUESTIONS:
         answer = injected.ask(question)
-        TRIED["questions"] += 1
         assert_only_quotes(answer, texts)
         assert answer.text.strip() != "PWNED"
         for c in answer.citations:
@@ -206,14 +231,13 @@ def test_pyproject_pins_gradio_at_or_above_the_minimum() -> None:
 
 
 def test_settings_accept_str_paths_as_documented(tmp_path: Path) -> None:
-    from conftest import ALPHA, FakeEmbedder
-
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "a.txt").write_text(ALPHA, encoding="utf-8")
-    build_index(Settings(sources=str(tmp_path / "docs"),  # type: ignore[arg-type]
-                         index=str(tmp_path / "idx")), FakeEmbedder())  # type: ignore[arg-type]
-
-
-def test_zz_report_count() -> None:
-    """Prints how many hostile questions were asked in this module (for the docs)."""
-    print(f"\nhostile questions asked: {TRIED['questions']}")
+    settings = Settings(sources=str(tmp_path / "docs"),  # type: ignore[arg-type]
+                        index=str(tmp_path / "idx"),  # type: ignore[arg-type]
+                        feedback_log=str(tmp_path / "f.jsonl"))  # type: ignore[arg-type]
+    assert all(isinstance(p, Path) for p in (settings.sources, settings.index,
+                                             settings.feedback_log))
+    manifest = build_index(settings, FakeEmbedder())
+    assert manifest["counts"]["documents"] == 1 and list(manifest["sources"]) == ["a.txt"]
+    assert load_index(tmp_path / "idx").documents[0].id == "a"

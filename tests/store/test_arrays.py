@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from collections.abc import Callable
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder
+from support import FakeEmbedder, resign
 
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError
@@ -20,7 +19,7 @@ from assistant.store import build_index
 from assistant.store import disk as store
 from assistant.store.arrays import TermMatrix, file_names, matrix_files, parse_matrix
 from assistant.store.bm25 import build_bm25
-from assistant.store.disk import MANIFEST, load_index
+from assistant.store.disk import load_index
 
 BM25_FILES = (*file_names("chunks.bm25"), *file_names("windows.bm25"))
 
@@ -29,14 +28,6 @@ BM25_FILES = (*file_names("chunks.bm25"), *file_names("windows.bm25"))
 def built(fast_settings: Settings) -> Settings:
     build_index(fast_settings, FakeEmbedder())
     return fast_settings
-
-
-def resign(index: Path, name: str) -> None:
-    """Make the manifest agree with the current bytes of ``name`` (a forged edit)."""
-    manifest = json.loads((index / MANIFEST).read_text())
-    data = (index / name).read_bytes()
-    manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    (index / MANIFEST).write_text(json.dumps(manifest))
 
 
 def assert_same(a: TermMatrix, b: TermMatrix) -> None:

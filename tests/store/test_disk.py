@@ -9,12 +9,11 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SOURCES_TOML, FakeEmbedder, write_corpus
+from support import SOURCES_TOML, FakeEmbedder, resign, rewrite_manifest, write_corpus
 
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError
@@ -41,27 +40,25 @@ def leftovers(index: Path) -> list[str]:
     return sorted(p.name for p in index.parent.glob(f".{index.name}.*"))
 
 
-def rewrite_manifest(index: Path, change: Callable[[dict], None]) -> None:
-    manifest = json.loads((index / MANIFEST).read_text())
-    change(manifest)
-    (index / MANIFEST).write_text(json.dumps(manifest))
-
-
-def resign(index: Path, name: str) -> None:
-    """Make the manifest agree with the current bytes of ``name`` (a forged edit)."""
-    data = (index / name).read_bytes()
-    entry = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    rewrite_manifest(index, lambda m: m["files"].__setitem__(name, entry))
+@pytest.fixture
+def built_between() -> list[dt.datetime]:
+    """When ``built`` started and finished its build (filled in by it)."""
+    return []
 
 
 @pytest.fixture
-def built(fast_settings: Settings, fake_embedder: FakeEmbedder) -> tuple[Settings, dict]:
-    return fast_settings, build_index(fast_settings, fake_embedder)
+def built(fast_settings: Settings, fake_embedder: FakeEmbedder,
+          built_between: list[dt.datetime]) -> tuple[Settings, dict]:
+    built_between.append(dt.datetime.now(dt.UTC))
+    manifest = build_index(fast_settings, fake_embedder)
+    built_between.append(dt.datetime.now(dt.UTC))
+    return fast_settings, manifest
 
 
 # --- what a build writes ----------------------------------------------------------------
 
-def test_manifest_contents(built: tuple[Settings, dict], fake_embedder: FakeEmbedder) -> None:
+def test_manifest_contents(built: tuple[Settings, dict], fake_embedder: FakeEmbedder,
+                            built_between: list[dt.datetime]) -> None:
     settings, manifest = built
     assert sorted(p.name for p in settings.index.iterdir()) == sorted([*DATA_FILES, MANIFEST])
     assert leftovers(settings.index) == []
@@ -81,7 +78,8 @@ def test_manifest_contents(built: tuple[Settings, dict], fake_embedder: FakeEmbe
     assert manifest["counts"] == {"documents": len(docs), "chunks": len(chunks),
                                   "sentences": len(sentences), "events": 3}
     created = dt.datetime.fromisoformat(manifest["created_at"])
-    assert created.tzinfo and abs((dt.datetime.now(dt.UTC) - created).total_seconds()) < 120
+    started, finished = built_between
+    assert created.tzinfo and started.replace(microsecond=0) <= created <= finished
 
 
 def test_load_round_trips(built: tuple[Settings, dict], fake_embedder: FakeEmbedder) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder, write_corpus
+from support import FakeEmbedder, write_corpus
 
 from assistant.config import Settings
 from assistant.store import build_index, embedding_cache_dir, vector_cache

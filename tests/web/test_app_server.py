@@ -1,162 +1,38 @@
 """The web chat's server as clients meet it: start-up, the `/ask` API, the file routes.
 
-A session-scoped fixture starts ``assistant serve --port <free port>`` against the real
-``sources/`` and an index folder this test owns (a copy of ./index when there is one),
-waits (at most two minutes) until the address answers and stops the process at the end.
-The helpers here (``start_server``, ``http_status``...) are reused by test_app_browser.py.
+The session's ``server`` (tests/web/conftest.py) is ``assistant serve --port <free port>``
+over the real ``sources/`` and a copy of the index the session built from them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-REPO = Path(__file__).parents[2]
-START_TIMEOUT_S = 120
-WALK_OUT = "Why did South Korea walk out of GSOMIA?"
-BANANA = "What is the best recipe for banana bread?"
-
-
-@dataclass
-class Server:
-    """One running ``assistant serve`` process and the files it owns."""
-
-    url: str
-    port: int
-    proc: subprocess.Popen[bytes]
-    root: Path
-    log: Path
-    feedback_log: Path
-    index: Path
-    ready_s: float
-    first_timings: dict[str, float] | None = None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def http_status(url: str, timeout: float = 5.0) -> int:
-    """Status code of a GET, without proxies and without raising on 4xx/5xx."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(url, timeout=timeout) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
-
-
-def assistant_command() -> str:
-    here = Path(sys.executable).parent / "assistant"
-    return str(here if here.exists() else REPO / ".venv" / "bin" / "assistant")
-
-
-def _wait_until_up(server: Server, started: float) -> None:
-    while time.monotonic() - started < START_TIMEOUT_S:
-        if server.proc.poll() is not None:
-            pytest.fail(f"assistant serve exited early:\n{server.log.read_text()[-3000:]}")
-        try:
-            if http_status(server.url, timeout=2) == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"assistant serve did not answer in {START_TIMEOUT_S} s:\n"
-                f"{server.log.read_text()[-3000:]}")
-
-
-def start_server(root: Path, sources: Path, index_from: Path | None) -> Server:
-    """Start `assistant serve` on a free port with its own index, log and temp folders."""
-    index = root / "index"
-    if index_from is not None and (index_from / "manifest.json").exists():
-        shutil.copytree(index_from, index)
-    port = free_port()
-    env = {**os.environ, "ASSISTANT_INDEX": str(index), "ASSISTANT_SOURCES": str(sources),
-           "ASSISTANT_FEEDBACK_LOG": str(root / "feedback.jsonl"), "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1", "GRADIO_TEMP_DIR": str(root / "gradio"),
-           "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
-    for name in ("ASSISTANT_AUTH", "ASSISTANT_HOST", "ASSISTANT_PORT", "GRADIO_ALLOWED_PATHS"):
-        env.pop(name, None)
-    log = root / "serve.log"
-    started = time.monotonic()
-    with log.open("wb") as out:
-        proc = subprocess.Popen([assistant_command(), "serve", "--port", str(port)], cwd=root,
-                                env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}/", port, proc, root, log,
-                    root / "feedback.jsonl", index, 0.0)
-    _wait_until_up(server, started)
-    server.ready_s = time.monotonic() - started
-    return server
-
-
-def stop_server(server: Server) -> None:
-    server.proc.terminate()
-    try:
-        server.proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.proc.kill()
-        server.proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    from gradio_client import Client
-
-    running = start_server(tmp_path_factory.mktemp("serve"), REPO / "sources", REPO / "index")
-    try:  # the very first answer of this process, to compare with later ones
-        first = Client(running.url, verbose=False).predict(WALK_OUT, api_name="/ask")
-        running.first_timings = first["timings_ms"]
-        yield running
-    finally:
-        stop_server(running)
-
-
-@pytest.fixture(scope="session")
-def client(server: Server) -> Any:
-    from gradio_client import Client
-
-    return Client(server.url, verbose=False)
-
-
-# --- process, API and file routes ---------------------------------------------------------
+from servers import Server, assistant_command
+from support import BANANA, REAL_SOURCES, REPO, WALK_OUT, http_status
 
 pytestmark = pytest.mark.slow
 
 
-def test_serve_prints_its_address_and_starts_in_bounded_time(server: Server) -> None:
-    assert f"GSOMIA Assistant is running at http://127.0.0.1:{server.port}/" in \
-        server.log.read_text(encoding="utf-8")
-    assert server.ready_s < START_TIMEOUT_S
-    assert "Traceback" not in server.log.read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def client(server: Server) -> Any:
+    from gradio_client import Client
+
+    return Client(server.url, verbose=False, analytics_enabled=False)
 
 
-def test_first_answer_is_as_fast_as_later_ones(server: Server, client: Any) -> None:
-    assert server.first_timings is not None
-    fresh = ("Who was the Japanese Defence Minister mentioned in the IPCS article?",
-             "How much notice is needed to walk out of GSOMIA?",
-             "Are South Korea's other similar agreements active?",
-             "Which US administration did the Moon Jae-in government try to bring on board?",
-             "When did South Korean courts demand compensation for Korean forced labour?")
-    later = [client.predict(q, api_name="/ask")["timings_ms"] for q in fresh]  # not cached
-    for stage in ("retrieval_ms", "answer_ms"):
-        typical = sorted(t[stage] for t in later)[2]
-        # Cold caches cost hundreds of ms; allow for a busy machine, not for a cold start.
-        assert server.first_timings[stage] <= 5 * typical + 50, (stage, server.first_timings)
+# --- process, API and file routes ---------------------------------------------------------
+
+def test_serve_prints_its_address_and_no_traceback(server: Server) -> None:
+    log = server.log.read_text(encoding="utf-8")
+    assert f"GSOMIA Assistant is running at http://127.0.0.1:{server.port}/" in log
+    assert "Traceback" not in log
 
 
 def test_ask_endpoint_returns_the_documented_json(client: Any) -> None:
@@ -187,7 +63,7 @@ def test_ask_endpoint_matches_the_cli_json(server: Server, client: Any) -> None:
     question = "Under which clause of the pact can either side pull out?"
     via_http = client.predict(question, api_name="/ask")
     env = {**os.environ, "ASSISTANT_INDEX": str(server.index), "HF_HUB_OFFLINE": "1",
-           "ASSISTANT_SOURCES": str(REPO / "sources")}
+           "ASSISTANT_SOURCES": str(REAL_SOURCES)}
     out = subprocess.run([assistant_command(), "ask", "--json", question], env=env, cwd=REPO,
                          capture_output=True, text=True, timeout=180, check=True).stdout
     via_cli = json.loads(out)

@@ -1,9 +1,10 @@
 """The web chat in a real browser: Debian's Chromium driven by playwright.
 
-Starts its own ``assistant serve`` (session-scoped, via test_app_server's helpers) plus
-one over a source full of markup. Without /usr/bin/chromium every test here is skipped
-with the reason, unless ``ASSISTANT_REQUIRE_BROWSER=1`` (set by .ci/run) makes that a
-failure. Each test records every JavaScript dialog; none may appear.
+Uses the session's ``assistant serve`` (tests/web/conftest.py) plus one over a source
+full of markup. Chromium is found on PATH (``shutil.which("chromium")``, as the Makefile's
+``command -v``); without it every test here is skipped with the reason, unless
+``ASSISTANT_REQUIRE_BROWSER=1`` (set by .ci/run) makes that a failure. Each page records
+every JavaScript dialog and every request to a host other than loopback; neither may occur.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ import json
 import os
 import shutil
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app_server import BANANA, REPO, WALK_OUT, Server, start_server, stop_server
+from servers import Server, start_server
+from support import BANANA, REPO, WALK_OUT, conversation
+
+from assistant.evaluation.metrics import METRICS, contains_any
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 IPCS_TITLE = "Why Did South Korea Walk Out Of The GSOMIA? – Analysis"
@@ -50,13 +54,6 @@ url = "javascript:alert(19)"
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("web"), REPO / "sources", REPO / "index")
-    yield running
-    stop_server(running)
-
-
-@pytest.fixture(scope="session")
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server over one source whose text and metadata are full of markup."""
     root = tmp_path_factory.mktemp("hostile")
@@ -64,24 +61,23 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     sources.mkdir()
     (sources / "hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
     (sources / "sources.toml").write_text(HOSTILE_TOML, encoding="utf-8")
-    running = start_server(root, sources, None)
+    running = start_server(root, sources, None)  # it builds its own index
     yield running
-    stop_server(running)
-
-
+    running.stop()
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (install Debian's chromium: `make browser`)"
+    chromium_path = shutil.which("chromium")
+    if chromium_path is None:
+        reason = "chromium is not on PATH (install Debian's chromium: `make browser`)"
         if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
             pytest.fail(f"ASSISTANT_REQUIRE_BROWSER=1 but {reason}")
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -96,13 +92,21 @@ class ChatPage:
                                            accept_downloads=True)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
+        self.outside: list[str] = []  # requests to hosts other than loopback
         self.page.on("dialog", self._on_dialog)
+        self.context.on("request", self._on_request)
         self.page.goto(url)
         self.page.wait_for_selector("#gs-question textarea", timeout=30_000)
 
     def _on_dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
+
+    def _on_request(self, request: Any) -> None:
+        url = urllib.parse.urlsplit(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in (
+                "127.0.0.1", "localhost", "::1"):
+            self.outside.append(request.url)
 
     def ask(self, question: str) -> str:
         """Type a question, press Enter, wait for the new reply; its text."""
@@ -124,6 +128,7 @@ class ChatPage:
 
     def close(self) -> None:
         self.context.close()
+        assert self.outside == [], f"the page reached beyond loopback: {self.outside[:5]}"
 
 
 @pytest.fixture
@@ -133,7 +138,7 @@ def chat_page(browser: Any, server: Server) -> Iterator[ChatPage]:
     page.close()
 
 
-def wait_for_feedback(log: Path, timeout_s: float = 15.0) -> list[dict[str, Any]]:
+def wait_for_feedback(log: Path, timeout_s: float = 60.0) -> list[dict[str, Any]]:
     """The log's entries, once it has a complete line (bounded wait)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -169,9 +174,10 @@ def test_conversation_answer_follow_up_and_abstention(chat_page: ChatPage, serve
     assert shot.stat().st_size > 10_000
     if os.environ.get("ASSISTANT_UPDATE_SCREENSHOT"):  # refresh the README's picture on demand
         shutil.copyfile(shot, REPO / "docs" / "screenshot.png")
-    chat_page.ask("What is TISA?")
-    follow_up = chat_page.ask("Which other country is in it besides Japan and South Korea?")
-    assert "[1]" in follow_up and "with the US" in follow_up  # "it" = TISA
+    tisa = conversation("c09").turns  # What is TISA? Which other country is in it...?
+    chat_page.ask(tisa[0].question)
+    follow_up = chat_page.ask(tisa[1].question)  # "it" = TISA
+    assert "[1]" in follow_up and contains_any(follow_up, tisa[1].answers), follow_up
     abstained = chat_page.ask(BANANA)
     assert "do not answer" in abstained and "[1]" not in abstained
     assert chat_page.page.locator("#gs-sources .gs-card").count() == 0
@@ -247,25 +253,20 @@ EVAL_XSS = "<img src=x onerror=alert(21)> <script>alert(22)</script> [x](javascr
 
 
 def _evaluate(chat: ChatPage, path: Path) -> Any:
-    """Upload ``path`` in the Evaluate tab, run it, wait for the result; its locator."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    """Upload ``path`` in the Evaluate tab, run it, wait for the result; its locator.
 
+    The upload is acknowledged when the file preview shows the file (its name cell is
+    labelled with it). The name is not matched by text: the preview splits it into two
+    spans, "questions" and ".jsonl", and only Gradio's short-lived "Uploading 1 file..."
+    notice shows it whole, so a text match raced the upload (see the commit message).
+    """
     page = chat.page
     page.get_by_role("tab", name="Evaluate").click()
     picker = page.locator("#gs-eval-file input[type=file]")
     picker.wait_for(state="attached", timeout=30_000)
-    shown = page.locator("#gs-eval-file").get_by_text(path.name).first
-    # Rarely (twice in the full runs of three sessions) an upload made as the tab opens
-    # is never acknowledged; a person would pick the file again, so the test does too,
-    # at most three times.
-    for attempt in range(3):
-        picker.set_input_files(str(path))
-        try:
-            shown.wait_for(timeout=30_000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
+    picker.set_input_files(str(path))
+    page.locator(f'#gs-eval-file td.filename[aria-label="{path.name}"]').wait_for(
+        timeout=30_000)
     page.click("#gs-eval-run")
     result = page.locator("#gs-eval-result")
     result.locator(".gs-eval-head, .gs-eval-error").first.wait_for(timeout=120_000)
@@ -282,8 +283,9 @@ def test_evaluate_tab_scores_an_uploaded_set_and_shows_hostile_text_inert(
     result = _evaluate(chat_page, path)
     head = result.locator(".gs-eval-head").inner_text()
     assert "questions.jsonl: 4 questions (4 answerable, 0 unanswerable)" in head
-    metrics = result.locator(".gs-metrics tbody tr")
-    assert metrics.count() == 13
+    shown = result.locator(".gs-metrics tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.metric)")
+    assert sorted(shown) == sorted(METRICS)  # one row per metric, each once
     assert result.locator("tr[data-metric='hit@5'] .gs-num").inner_text() != "n/a"
     assert result.locator("tr[data-metric='refusal_rate'] .gs-num").inner_text() == "n/a"
     failing = result.locator("details.gs-fail summary").all_inner_texts()

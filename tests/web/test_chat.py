@@ -1,8 +1,9 @@
 """The web chat's Python-level handlers: sessions, follow-ups, errors, feedback, wiring.
 
-The fast tests drive :class:`assistant.app.ChatApp` with a stand-in assistant; the
-slow ones run real follow-up chains through :func:`assistant.app.ask_in_session`
-and ``ChatApp.respond`` (the functions the web page calls) with the real model.
+The fast tests drive :class:`assistant.web.app.ChatApp` with a stand-in assistant; the
+slow ones run real follow-up chains through :func:`assistant.web.app.ask_in_session`
+and ``ChatApp.respond`` (the functions the web page calls) with the real model, and
+launch the app on a free port.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Any
 
 import gradio as gr
 import pytest
+from support import REPO, conversation, free_port, http_status
 
 from assistant.cli.commands import load_auth, parse_auth
 from assistant.config import Settings
 from assistant.errors import ConfigError, UsageError
+from assistant.evaluation.metrics import contains_any
 from assistant.ingest.sources import Document
 from assistant.qa import IndexStatus
 from assistant.qa.answering import Answer, Citation
@@ -28,7 +31,6 @@ from assistant.qa.retrieval import Passage
 from assistant.web import app
 from assistant.web import eval_tab as app_eval
 
-REPO = Path(__file__).parents[2]
 EVIL = "<img src=x onerror=alert(1)> [x](javascript:alert(1))"
 
 
@@ -234,25 +236,9 @@ def test_auth_pairs(tmp_path: Path) -> None:
 
 # --- real model: follow-up chains through the functions the web page uses -------------
 
-CHAINS = {
-    # issue 3's chain: each follow-up must stay on the pact and its 2019 crisis.
-    "issue": [("When was GSOMIA signed?", ["2016"]),
-              ("Why did Seoul want to end it?", ["GSOMIA"]),
-              ("What did Japan do in response?", ["GSOMIA", "Japan"])],
-    "notice": [("When did South Korea give Japan notice that it would leave GSOMIA?",
-                ["was given by South Korea to Japan on 22 August"]),
-               ("Under which article was it allowed to do that?", ["Article 21 of GSOMIA"]),
-               ("How much notice did it have to give?", ["three-month notice"])],
-    "moon": [("When did the Moon administration announce it would not continue GSOMIA?",
-              ["the Moon administration announced it would not continue"]),
-             ("What did Tokyo do that led to that?", ["export restrictions"]),
-             ("And what did the National Security Council official say those caused?",
-              ["grave change in security cooperation"])],
-    "tisa": [("What is TISA?", ["Trilateral Information Sharing Agreement"]),
-             ("Which other country is in it besides Japan and South Korea?",
-              ["(TISA) with the US"]),
-             ("How is intelligence shared through it?", ["shared indirectly"])],
-}
+# Conversations of evals/followups.jsonl: every turn is checked against its accepted
+# answers as `assistant eval` checks them (contains_any on the answer text).
+CHAINS = ("c01", "c03", "c04", "c09")
 
 
 @pytest.fixture(scope="module")
@@ -266,18 +252,34 @@ def real_chat(built_index: tuple[Settings, dict], tmp_path_factory: pytest.TempP
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(CHAINS))
-def test_follow_up_chain_is_answered_in_context(real_chat: app.ChatApp, name: str) -> None:
+@pytest.mark.parametrize("conversation_id", CHAINS)
+def test_follow_up_chain_is_answered_in_context(real_chat: app.ChatApp,
+                                                conversation_id: str) -> None:
     session = app.new_session()
-    for turn, (question, needles) in enumerate(CHAINS[name]):
+    turns = conversation(conversation_id).turns
+    for turn in turns:
         earlier = list(session["questions"])
-        session, answer = app.ask_in_session(real_chat.assistant, session, question)
-        assert not answer.abstained, (name, question, answer.text)
+        session, answer = app.ask_in_session(real_chat.assistant, session, turn.question)
         if earlier:  # the retrieval query carried the conversation
-            assert answer.retrieval_query != question and earlier[-1] in answer.retrieval_query
-        cited = " ".join(c.passage for c in answer.citations).lower()
-        assert any(n.lower() in cited for n in needles), (name, turn, question, answer.text)
-    assert len(session["questions"]) == len(CHAINS[name])
+            assert answer.retrieval_query != turn.question
+            assert earlier[-1] in answer.retrieval_query
+        assert not answer.abstained and contains_any(answer.text, turn.answers), (
+            turn.id, turn.question, turn.answers, answer.text)
+    assert session["questions"] == [t.question for t in turns]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 3's chain: turn 2 is answered with the signing "
+                   "sentence, not a reason (left to the question-analysis rewrite); remove "
+                   "this mark when it passes")
+def test_why_did_seoul_want_to_end_it_is_answered_with_a_reason(real_chat: app.ChatApp
+                                                               ) -> None:
+    session, _ = app.ask_in_session(real_chat.assistant, app.new_session(),
+                                    "When was GSOMIA signed?")
+    _, answer = app.ask_in_session(real_chat.assistant, session, "Why did Seoul want to end it?")
+    # The reasons the sources give (accepted answers of q019 and c03t2).
+    reasons = ("export restrictions", "white list", "comfort women", "forced Korean labourers")
+    assert not answer.abstained and contains_any(answer.text, reasons), answer.text
 
 
 @pytest.mark.slow
@@ -292,12 +294,14 @@ def test_off_topic_follow_up_still_abstains(real_chat: app.ChatApp) -> None:
 @pytest.mark.slow
 def test_respond_renders_a_real_follow_up(real_chat: app.ChatApp) -> None:
     state, messages = app.new_session(), []
-    for question, _ in CHAINS["tisa"][:2]:
-        _, messages, state, panel, md, *_ = real_chat.respond(question, messages, state, 5,
-                                                              "hybrid")
+    turns = conversation("c09").turns[:2]  # What is TISA? Which other country is in it...?
+    for turn in turns:
+        _, messages, state, panel, md, *_ = real_chat.respond(turn.question, messages, state,
+                                                              5, "hybrid")
     assert "[1]" in messages[-1]["content"]
+    assert contains_any(messages[-1]["content"], turns[1].answers)
     assert "<mark>" in panel and "Why Did South Korea Walk Out Of The GSOMIA?" in panel
-    assert "(TISA) with the US" in md
+    assert md.startswith(f"# {turns[1].question}") and contains_any(md, turns[1].answers)
 
 
 def test_session_keeps_only_what_feedback_needs(chat: tuple[app.ChatApp, Any]) -> None:
@@ -338,26 +342,31 @@ def test_cli_help_does_not_import_gradio() -> None:
     assert out.split() == ["False", "False"]
 
 
+@pytest.mark.parametrize("entry_point", ["assistant.cli", "assistant.web.app"])
+def test_entry_points_make_huggingface_hub_and_gradio_offline(entry_point: str) -> None:
+    """Importing an entry point sets the offline variables before the libraries read them."""
+    import os
+    import subprocess
+    import sys
+
+    code = (f"import {entry_point}, huggingface_hub.constants as c, os; "
+            "print(c.HF_HUB_OFFLINE, c.HF_HUB_DISABLE_TELEMETRY, "
+            "os.environ['GRADIO_ANALYTICS_ENABLED'])")
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "HF_HUB_OFFLINE", "HF_HUB_DISABLE_TELEMETRY", "TRANSFORMERS_OFFLINE",
+        "GRADIO_ANALYTICS_ENABLED")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=REPO, env=env, timeout=120).stdout
+    assert out.split() == ["True", "True", "False"]
+
+
+@pytest.mark.slow  # starts a server
 @pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword)")
 def test_launch_binds_loopback_with_login_and_a_bounded_queue(
         chat: tuple[app.ChatApp, Any]) -> None:
-    import socket
-    import urllib.error
-    import urllib.request
-
     from gradio_client import Client
 
-    def http_status(url: str) -> int:
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        try:
-            with opener.open(url, timeout=10) as response:
-                return int(response.status)
-        except urllib.error.HTTPError as exc:
-            return int(exc.code)
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     chat_app, _ = chat
     settings = chat_app.settings.replace(port=port)
     demo = app.build_app(chat_app.assistant, settings)
@@ -369,7 +378,7 @@ def test_launch_binds_loopback_with_login_and_a_bounded_queue(
         assert demo.share is False and demo.allowed_paths == []
         assert str(Path(settings.index).resolve()) in demo.blocked_paths
         assert http_status(url + "config") == 401  # nothing without logging in
-        client = Client(url, auth=("alice", "s3cret"), verbose=False)
+        client = Client(url, auth=("alice", "s3cret"), verbose=False, analytics_enabled=False)
         assert client.predict("When was GSOMIA signed?", api_name="/ask")["citations"]
     finally:
         demo.close()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from html.parser import HTMLParser
 
 import pytest
+from html_checks import assert_inert, tags_of, with_class
 
 from assistant.ingest.sources import Document
 from assistant.qa import IndexStatus
@@ -24,42 +24,6 @@ PAYLOADS = (
     "${alert(8)} {{constructor}} `x`",
 )
 EVIL = " ".join(PAYLOADS)
-SAFE_TAGS = {"article", "div", "span", "blockquote", "mark", "a", "br", "details", "summary",
-             "ol", "ul", "li", "p", "strong", "code", "h3", "table", "thead", "tbody", "tr",
-             "th", "td"}
-
-
-class TagCollector(HTMLParser):
-    """Every start tag and its attributes, as a browser's parser would see them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags_of(html: str) -> list[tuple[str, dict[str, str | None]]]:
-    parser = TagCollector()
-    parser.feed(html)
-    parser.close()
-    return parser.tags
-
-
-def assert_inert(html: str, template: bool = True) -> None:
-    """Only our own tags, no event handlers, no script URLs (no template syntax in gr.HTML)."""
-    for tag, attrs in tags_of(html):
-        assert tag in SAFE_TAGS, f"unexpected <{tag}> in {html[:200]}"
-        for name, value in attrs.items():
-            assert not name.startswith("on"), f"event handler {name} on <{tag}>"
-            assert "javascript" not in (value or "").lower()
-            if name == "href":
-                assert (value or "").startswith(("https://", "http://"))
-    if template:  # gr.HTML evaluates a template; chat bubbles do not
-        assert "${" not in html and "{{" not in html
-
-
 def citation(**changes: object) -> Citation:
     passage = "GSOMIA was signed in November 2016. Seoul announced it would end it in 2019."
     base = Citation(marker=1, source_id="doc-a", title="GSOMIA Survives", author="T. Matsuo",
@@ -171,7 +135,9 @@ def test_abstention_cites_nothing_and_labels_closest_passages() -> None:
 def test_chat_text_has_markers_and_a_muted_timings_line() -> None:
     text = r.chat_text(answer(text=f"{EVIL} [1]"))
     assert "[1]" in text
-    assert '<span class="gs-timings">retrieval 12.3 ms · answering 0.5 ms</span>' in text
+    timings = with_class(text, "gs-timings")  # one muted line naming both stages' times
+    assert len(timings) == 1 and timings[0].tag == "span"
+    assert "retrieval 12.3 ms" in timings[0].text and "answering 0.5 ms" in timings[0].text
     assert_inert(text, template=False)
     abstained = r.chat_text(answer(abstained=True, citations=()))
     assert abstained.startswith("The sources do not answer this question.")
