@@ -11,7 +11,8 @@
    answerable vs unanswerable; refusal and false refusal by 5-fold cross-validation, and
    the threshold is the highest whose cross-validated false refusal stays <= 3%.
 With ``--write`` the fitted values go to assistant/qa/fitted.json, which the package reads.
-The never-tuned split (evals/intents/test*.jsonl) and the third article are not used here.
+The never-tuned sets (evals/intents/test*.jsonl, evals/heldout.jsonl) and the third
+article's set are not used here.
 """
 
 from __future__ import annotations
@@ -37,7 +38,12 @@ from assistant.qa.candidates import Weights
 from assistant.qa.question import analyse, validate_question
 
 ROOT = Path(__file__).parents[1]
-TUNE = (ROOT / "evals/intents/tune.jsonl", ROOT / "evals/intents/tune_conversations.jsonl")
+# The tuning part: the intent set and its conversations, and the earlier sets
+# (evals/gsomia.jsonl, evals/followups.jsonl). Never used: evals/intents/test*.jsonl,
+# evals/heldout.jsonl and the third article's set.
+TUNE_QUESTIONS = (ROOT / "evals/intents/tune.jsonl", ROOT / "evals/gsomia.jsonl")
+TUNE_CONVERSATIONS = (ROOT / "evals/intents/tune_conversations.jsonl",
+                      ROOT / "evals/followups.jsonl")
 FITTED = ROOT / "assistant/qa/fitted.json"
 MAX_FALSE_REFUSAL = 0.03
 
@@ -51,9 +57,11 @@ class Case:
 
 
 def tuning_questions() -> list[tuple[EvalQuestion, list[str]]]:
-    out = [(q, []) for q in load_questions(TUNE[0])]
-    for conv in load_conversations(TUNE[1]):
-        out += [(t, [x.question for x in conv.turns[:i]]) for i, t in enumerate(conv.turns)]
+    out = [(q, []) for path in TUNE_QUESTIONS for q in load_questions(path)]
+    for path in TUNE_CONVERSATIONS:
+        for conv in load_conversations(path):
+            out += [(t, [x.question for x in conv.turns[:i]])
+                    for i, t in enumerate(conv.turns)]
     return out
 
 

@@ -26,7 +26,8 @@ from .retrieval import Passage
 
 FEATURES = ("cosine", "coverage", "names", "unknown_name", "unknown_terms", "unknown_nouns",
             "typed_missing", "speaker_missing", "cue", "defines", "defines_missing", "topical",
-            "agree", "short", "predicate_missing", "beyond", "insists", "definition")
+            "agree", "short", "predicate_missing", "beyond", "insists", "definition",
+            "name_missing")
 # Words that ask for a detail finer than a text usually gives ("the exact date",
 # "what did he personally say"): English intensifiers, not words of any article.
 _INSISTS = re.compile(r"\b(exact|exactly|precise|precisely|specifically|specific|personally|"
@@ -48,6 +49,7 @@ class Model:
     beyond: float = -1.0
     insists: float = -1.0
     definition: float = 0.0
+    name_missing: float = -1.0
     cosine: float = 3.0
     coverage: float = 2.0
     names: float = 1.0
@@ -81,7 +83,7 @@ class Model:
 
 def features(question: Question, ranked: Sequence[Scored], lead: Scored,
              passages: Sequence[Passage], vocabulary: frozenset[str], lead_terms: frozenset[str],
-             latest: str) -> dict[str, float]:
+             latest: str, missing_names: Sequence[str] = ()) -> dict[str, float]:
     """The signals the abstention test weighs, each in 0..1; ``lead`` is the sentence
     the answer rests on, ``lead_terms`` its terms, ``latest`` the newest source's date."""
     best = lead
@@ -112,6 +114,7 @@ def features(question: Question, ranked: Sequence[Scored], lead: Scored,
         "beyond": float(beyond_sources(question, latest)),
         "insists": float(bool(_INSISTS.search(question.text))),
         "definition": float(question.intent == "definition"),
+        "name_missing": float(bool(missing_names)),
     }
 
 

@@ -13,7 +13,7 @@ needs are chosen (:mod:`.assemble`) and cited, each followed by its ``[n]`` mark
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -99,8 +99,10 @@ class Answerer:
         ev = self.evidence
         lead_terms = frozenset().union(*(ev.tokens(s.row) for s in chosen))
         latest = max((d.date for d in ev.documents.values()), default="")
+        said = " ".join(ev.sentences[r].text for s in chosen
+                        for r in ((s.row - 1, s.row) if ev.continues(s.row) else (s.row,)))
         return features(question, ranked, chosen[0], passages, self.vocabulary, lead_terms,
-                        latest)
+                        latest, missing_names(question, said))
 
     def cite(self, chosen: Sequence[Scored]) -> tuple[str, tuple[Citation, ...]]:
         """Answer text and its citations, markers numbered in order of reading."""
@@ -113,6 +115,14 @@ class Answerer:
         citations = tuple(self.sentence_citation(n, s.row, s.passage.index)
                           for n, s in enumerate(ordered, start=1))
         return compose(parts), citations
+
+    def recite(self, citations: Sequence[Citation]) -> tuple[str, tuple[Citation, ...]]:
+        """Answer text for sentences cited by several answers: each once, in date and
+        reading order, renumbered."""
+        unique = {(c.source_id, c.start): c for c in citations}.values()
+        ordered = sorted(unique, key=lambda c: (c.date or "9999", c.source_id, c.start))
+        text = compose([(c.quote, c.date) for c in ordered])
+        return text, tuple(replace(c, marker=n) for n, c in enumerate(ordered, start=1))
 
     def sentence_citation(self, marker: int, row: int, chunk_index: int = -1,
                           kind: str = "sentence") -> Citation:
@@ -153,6 +163,15 @@ class Answerer:
                                                 date_label(doc.date), doc.url) if x)
         return Citation(marker, doc.id, doc.title, doc.author, doc.publisher, doc.date, record,
                         -1, -1, record, -1, 0, "", doc.url, DOCUMENT)
+
+
+def missing_names(question: Question, said: str) -> list[str]:
+    """The names the question gives that the quoted sentences never mention in any form
+    ("When was TISA signed?" answered by a sentence about another agreement)."""
+    low = said.lower()
+    return [m.text for m in question.mentions if m.known and m.label != "NUMBER"
+            and not any(f.lower() in low for f in (m.text, *m.forms))
+            and not any(len(p) > 3 and p.lower() in low for p in m.text.split())]
 
 
 def answer_from(answerer: Answerer, question: Question, qvec: np.ndarray,

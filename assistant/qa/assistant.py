@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,9 @@ from .question import (
     analyse,
     context_query,
     contextualize,
+    split_compound,
+    substitute,
+    unmarked,
     validate_question,
 )
 from .records import Answer
@@ -125,12 +128,20 @@ class Assistant:
         about as long as each other, and the embedder releases the GIL.
         """
         start = time.perf_counter()
-        text = validate_question(question)
-        earlier = [validate_question(h) for h in history if not isinstance(h, str) or h.strip()]
+        text = unmarked(validate_question(question))
+        parts = split_compound(text)
+        if len(parts) > 1:  # "When did it expire, and when was it renewed?"
+            return self._compound(question, [self.ask(p, k, mode, history) for p in parts])
+        if history and (again := substitute(text, unmarked(validate_question(history[-1])),
+                                            self.corpus)) != text:
+            return replace(self.ask(again, k, mode, history), question=validate_question(
+                question))  # "And Glosserman?" asks the turn before about Glosserman
+        earlier = [unmarked(validate_question(h)) for h in history
+                   if not isinstance(h, str) or h.strip()]
         previous = self._previous(text, earlier, k, mode)
         query = context_query(text, earlier, previous)
         pending = [self._pool.submit(self.embedder.encode_query, q) for q in {query, text}]
-        analysed = analyse(text, earlier, self.corpus, previous)
+        analysed = analyse(question, earlier, self.corpus, previous)  # keeps it as asked
         parsed = time.perf_counter()
         for job in pending:
             job.result()  # the vectors now sit in the embedder's cache
@@ -139,6 +150,19 @@ class Assistant:
         answer = self.answer(analysed, k, mode, start, timings)
         self._remember((text, tuple(earlier[-2:]), k, mode), answer)
         return answer
+
+    def _compound(self, asked: str, parts: Sequence[Answer]) -> Answer:
+        """One answer to a question in several parts: the sentences each part quotes,
+        in date order and cited once; a refusal only when every part is refused."""
+        answered = [a for a in parts if not a.abstained]
+        if not answered or any(c.kind != "sentence" for a in answered for c in a.citations):
+            return replace((answered or list(parts))[0], question=asked)
+        text, citations = self.answerer.recite([c for a in answered for c in a.citations])
+        passages = tuple({p.chunk_id: p for a in answered for p in a.passages}.values())
+        timings = {"total_ms": sum(a.timings_ms.get("total_ms", 0.0) for a in parts)}
+        return Answer(validate_question(asked), text, False, citations, passages, timings,
+                      min(a.confidence for a in answered), answered[0].retrieval_query,
+                      None, "comparison")
 
     def _previous(self, text: str, earlier: Sequence[str], k: int | None,
                   mode: str | None) -> Previous | None:
@@ -180,7 +204,8 @@ class Assistant:
         timings = {**(timings or {}), "embed_ms": (t1 - t0) * 1e3, **search_ms,
                    "retrieval_ms": (t2 - t0) * 1e3, "answer_ms": (t3 - t2) * 1e3,
                    "total_ms": (t3 - (started or t0)) * 1e3}
-        return Answer(question.text, outcome.text, outcome.abstained, outcome.citations,
+        return Answer(question.asked or question.text, outcome.text, outcome.abstained,
+                      outcome.citations,
                       tuple(passages), timings, outcome.confidence, question.query,
                       outcome.short_answer, question.intent)
 

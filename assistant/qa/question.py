@@ -63,7 +63,7 @@ class Question:
     question, prefixed by the turn(s) it leans on when it is a follow-up).
     """
 
-    text: str
+    text: str  # markup removed: what is analysed
     query: str
     history: tuple[str, ...]
     follow_up: bool
@@ -88,6 +88,7 @@ class Question:
     context_rows: tuple[int, ...] = ()  # sentences the answer to the turn before cited
     expansion: str = ""  # other names of the question's names, for retrieval
     parsed: Parsed | None = field(default=None, repr=False, compare=False)
+    asked: str = ""  # the question as asked (validated, markup kept), shown back
 
     @property
     def in_context(self) -> bool:
@@ -118,11 +119,61 @@ def validate_question(question: Any) -> str:
             f"{MAX_QUESTION_CHARS:,}.",
             fix="Shorten it to the essential question.",
         )
-    cleaned = " ".join(_TAG.sub(" ", normalize_characters(question)).split())
-    if not cleaned:
+    cleaned = " ".join(normalize_characters(question).split())
+    if not " ".join(_TAG.sub(" ", cleaned).split()):
         raise QuestionError("The question is empty.",
                             fix='Type a question, e.g. "When was GSOMIA signed?".')
     return cleaned
+
+
+# "When did it expire, and when was it renewed?": a second question joined by "and".
+_COMPOUND = re.compile(r",?\s+and\s+(?=(?:what|when|where|who|whom|whose|why|how|which|did|does|"
+                       r"do|is|was|are|were|has|have|had|can|could|will|would)\b)", re.I)
+
+
+def split_compound(question: str) -> list[str]:
+    """The questions a compound question joins with "and" (a wh-word or an auxiliary
+    after it), each standing alone; one question is returned as it is.
+
+    >>> split_compound("When did it expire, and how long has it survived?")
+    ['When did it expire?', 'how long has it survived?']
+    >>> split_compound("What did Japan and Korea agree?")
+    ['What did Japan and Korea agree?']
+    """
+    parts = [p.strip(" ,;") for p in _COMPOUND.split(question) if p.strip(" ,;")]
+    if len(parts) < 2 or any(len(p.split()) < 3 for p in parts):
+        return [question]
+    return [p if p.endswith("?") else f"{p}?" for p in parts]
+
+
+_ELLIPTIC = re.compile(r"^\s*(?:and|but|so|also|what about|how about|and what about|and how "
+                       r"about)\s+(?P<np>[^?]+?)\s*\??\s*$", re.I)
+
+
+def substitute(question: str, before: str, corpus: Corpus | None = None) -> str:
+    """An elliptic follow-up that only names something else ("And Glosserman?", "What
+    about Tokyo?") asks the turn before again, about that: "What did Klingner recommend?"
+    then becomes "What did Glosserman recommend?". Anything else is returned unchanged.
+    """
+    match = _ELLIPTIC.match(question)
+    if not match:
+        return question
+    phrase = match.group("np").strip()
+    if any(t.pos in ("VERB", "AUX") for t in nlp.parse(phrase).tokens):
+        return question  # "and the appeal being denied?" says more than a name
+    names = [m.text for m in find(nlp.parse(before), corpus) if m.known or m.text[:1].isupper()]
+    if not names:
+        return question
+    return re.sub(re.escape(names[0]), phrase, before, count=1, flags=re.I)
+
+
+def unmarked(question: str) -> str:
+    """The question with markup removed ("<b>When</b> was it?" asks "When was it?").
+
+    >>> unmarked("<b>When</b> was <i>it</i> signed?")
+    'When was it signed?'
+    """
+    return " ".join(_TAG.sub(" ", question).split())
 
 
 def is_follow_up(question: str) -> bool:
@@ -184,8 +235,9 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
     the document a question names is found; without one, only the wording is read.
     ``previous`` is what the answer to the turn before gave, for follow-ups.
     """
-    text = validate_question(question)
-    earlier = tuple(validate_question(h) for h in history
+    asked = validate_question(question)
+    text = unmarked(asked)
+    earlier = tuple(unmarked(validate_question(h)) for h in history
                     if not isinstance(h, str) or h.strip())
     query = context_query(text, earlier, previous)
     parsed = nlp.parse(text)
@@ -205,7 +257,8 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
         relation=reading.relation, wh=reading.wh, predicate=predicate_terms(parsed),
         document=named_document(query, documents), expansion=expansion, parsed=parsed,
         echo=next((d.id for d in documents if echoes(term_weights(text), d.title)), ""),
-        context_rows=previous.rows if previous is not None and query != text else ())
+        context_rows=previous.rows if previous is not None and query != text else (),
+        asked=asked)
 
 
 def _inherit(reading: Reading, before: str) -> Reading:

@@ -28,7 +28,7 @@ from ..evaluation.reports import failures as eval_failures
 from ..ingest import Document, date_label
 from ..qa import Answer, Citation
 
-# Each is asked in a real browser by tests/web/test_examples.py, which checks its answer
+# Each is asked in a real browser by tests/web/test_browser.py, which checks its answer
 # against tests/web/examples.jsonl.
 EXAMPLES = (
     "Why did South Korea walk out of GSOMIA?",

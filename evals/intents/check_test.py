@@ -3,7 +3,8 @@
 import json, re, sys, collections, os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ART = os.path.join(HERE, '..', 'gsomia_articles')
+ART = os.path.join(HERE, '..', '..', 'sources')  # the articles the writer read
+META_FILE = os.path.join(HERE, 'gsomia_sources.md')  # and their metadata table
 INTENTS = ['factoid', 'definition', 'cause', 'consequence', 'stance', 'status', 'comparison', 'document']
 FORMS = {'paraphrased', 'literal'}
 KEYS = {'id', 'question', 'answers', 'evidence', 'answerable', 'intent', 'form', 'topic'}
@@ -29,9 +30,9 @@ ARTS = {
     '2019': load_article('why-did-south-korea-walk-out-of-the-gsomia.txt'),
     '2020': load_article('korea-japan-gsomia-survives.txt'),
 }
-META = norm(open(os.path.join(ART, 'SOURCES.md'), encoding='utf-8').read())
+META = norm(open(META_FILE, encoding='utf-8').read())
 # only the metadata table (not the explanatory prose) may back document answers
-META_TABLE = ' '.join(l for l in open(os.path.join(ART, 'SOURCES.md'), encoding='utf-8') if l.startswith('|'))
+META_TABLE = ' '.join(l for l in open(META_FILE, encoding='utf-8') if l.startswith('|'))
 META_TABLE = norm(META_TABLE)
 
 errors, warnings = [], []

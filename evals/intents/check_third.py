@@ -3,9 +3,9 @@
 import json, re, sys, os, collections
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ART_DIR = os.path.dirname(HERE)
-ARTICLE = os.path.join(ART_DIR, "ever-given-suez-blockage.txt")
-META = os.path.join(ART_DIR, "SOURCES.md")
+ROOT = os.path.dirname(os.path.dirname(HERE))
+ARTICLE = os.path.join(ROOT, "tests", "fixtures", "third_article", "ever-given-suez-blockage.txt")
+META = os.path.join(HERE, "third_sources.md")
 INTENTS = ["factoid", "definition", "cause", "consequence", "stance", "status", "comparison", "document"]
 FURNITURE = [r"^Share this article\s*$", r"^Sign up for our weekly newsletter", r"^Comments are closed"]
 

@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ART = HERE.parent / "gsomia_articles"
+ART = HERE.parent.parent / "sources"  # the articles the writer read
 SINGLE = HERE / "tune.jsonl"
 CONV = HERE / "tune_conversations.jsonl"
 
@@ -50,7 +50,7 @@ def norm(s):
 def load_texts():
     a19 = (ART / "why-did-south-korea-walk-out-of-the-gsomia.txt").read_text("utf-8")
     a20 = (ART / "korea-japan-gsomia-survives.txt").read_text("utf-8")
-    meta = (ART / "SOURCES.md").read_text("utf-8")
+    meta = (HERE / "gsomia_sources.md").read_text("utf-8")  # their metadata table
     # page furniture of the 2019 web page: the ISSN line at the top and
     # everything from the newsletter blurb on.
     lines = a19.splitlines()

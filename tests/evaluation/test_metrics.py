@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -304,3 +305,23 @@ def test_question_sets_are_checked_against_the_articles() -> None:
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-3000:]
     assert "heldout.jsonl: answerable=30" in run.stdout
+
+
+@pytest.mark.parametrize("name", ["tune", "test", "third"])
+def test_the_intent_question_sets_pass_their_checkers(name: str) -> None:
+    """Every evidence and answer string is in the article (or its metadata table), ids are
+    unique, the counts per intent and the paraphrased share are met (evals/intents/)."""
+    import subprocess
+    import sys
+
+    checker = REPO / "evals" / "intents" / f"check_{name}.py"
+    run = subprocess.run([sys.executable, str(checker)], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert re.search(r"\b0 errors?\b|errors: 0", run.stdout), run.stdout[-500:]
+
+
+def test_the_sets_load_with_their_labels() -> None:
+    questions = ev.load_questions(REPO / "evals" / "intents" / "tune.jsonl")
+    assert {q.intent for q in questions} >= {"factoid", "cause", "document", "comparison"}
+    assert {q.topic for q in questions if not q.answerable} == {"on", "off"}

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import REAL_SOURCES
+from support import REAL_SOURCES
 
 from assistant.config import Settings
 from assistant.errors import UsageError

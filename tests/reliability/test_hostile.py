@@ -56,12 +56,22 @@ QUESTIONS = st.one_of(
 
 
 def assert_only_quotes(answer: Answer, texts: dict[str, str]) -> None:
-    """The answer is its citations' quotes (plus markers and date leads), nothing else."""
+    """The answer is its citations' quotes (plus markers and date leads), led by a short
+    answer that is a span of a cited quote; nothing else. (A question about an article
+    itself is answered from its metadata: its sentences about the record are cited as
+    documents and checked by the tests of those answers.)"""
     if answer.abstained:
         assert answer.text == ABSTAIN_TEXT and not answer.citations
         return
     assert answer.citations
     rest = answer.text
+    if answer.short_answer:
+        lead = re.match(r"\*\*(.+?)\*\* \[(\d+)\]\. ", rest)
+        assert lead and lead.group(1) == answer.short_answer, answer.text
+        assert answer.short_answer in answer.citations[int(lead.group(2)) - 1].quote
+        rest = rest[lead.end():]
+    if answer.intent == "document":
+        return
     for c in answer.citations:
         assert texts[c.source_id][c.start:c.end] == c.quote, c
         assert c.quote and c.quote in c.passage

@@ -36,10 +36,12 @@ NEW_DOC = ("The Zorblatt Accord on lunar intelligence sharing was signed in Reyk
 pytestmark = pytest.mark.slow
 
 
-def start(root: Path, sources: Path = REPO / "sources", workers: int = 1,
+def start(root: Path, index: Path, sources: Path = REPO / "sources", workers: int = 1,
           env: dict[str, str] | None = None) -> Server:
+    """A server over a copy of ``index`` (built from sources/ for this session, never the
+    developer's ./index)."""
     (root / "index").parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "index", root / "index")
+    shutil.copytree(index, root / "index")
     cache = REPO / ".assistant-cache"
     if cache.is_dir():
         shutil.copytree(cache, root / ".assistant-cache")
@@ -53,10 +55,9 @@ def start(root: Path, sources: Path = REPO / "sources", workers: int = 1,
 
 
 @pytest.fixture(scope="module")
-def plain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    if not (REPO / "index" / "manifest.json").exists():
-        Assistant.load(Settings(sources=REPO / "sources", index=REPO / "index"))
-    server = start(tmp_path_factory.mktemp("api-plain"))
+def plain(tmp_path_factory: pytest.TempPathFactory,
+          built_index: tuple[Settings, dict]) -> Iterator[Server]:
+    server = start(tmp_path_factory.mktemp("api-plain"), built_index[0].index)
     yield server
     server.stop()
 
@@ -68,9 +69,12 @@ def http(plain: Server) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def local(plain: Server) -> Assistant:
+def local(plain: Server, tmp_path_factory: pytest.TempPathFactory,
+          built_index: tuple[Settings, dict]) -> Assistant:
     """The same index in this process: what every HTTP answer must equal."""
-    return Assistant.load(Settings(sources=REPO / "sources", index=REPO / "index"))
+    index = tmp_path_factory.mktemp("api-local") / "index"
+    shutil.copytree(built_index[0].index, index)
+    return Assistant.load(Settings(sources=REPO / "sources", index=index))
 
 
 def same(answer: dict[str, Any], expected: dict[str, Any]) -> bool:
@@ -207,10 +211,16 @@ def test_a_body_cut_off_mid_request(http: httpx.Client, plain: Server) -> None:
     body = json.dumps({"question": WALK_OUT}).encode()
     _raw(plain.port, _head(len(body)) + body[:10]).close()  # the client gives up
     stalled = _raw(plain.port, _head(len(body)) + body[:10])  # the client goes quiet
-    try:
-        reply = stalled.recv(4096).decode()
+    chunks: list[bytes] = []
+    try:  # the server answers, then closes: read to the end (headers and body may part)
+        for _ in range(100):
+            chunk = stalled.recv(4096)
+            if not chunk:
+                break
+            chunks.append(chunk)
     finally:
         stalled.close()
+    reply = b"".join(chunks).decode()
     assert reply.startswith("HTTP/1.1 408"), reply
     assert '"fix"' in reply
     assert http.post("/api/v1/ask", json={"question": SIGNED}).status_code == 200
@@ -256,8 +266,9 @@ def test_16_concurrent_requests_answer_as_sequential_ones(http: httpx.Client,
 # --- login and overload -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def guarded(tmp_path_factory: pytest.TempPathFactory, plain: Server) -> Iterator[Server]:
-    server = start(tmp_path_factory.mktemp("api-login"), env={
+def guarded(tmp_path_factory: pytest.TempPathFactory, plain: Server,
+            built_index: tuple[Settings, dict]) -> Iterator[Server]:
+    server = start(tmp_path_factory.mktemp("api-login"), built_index[0].index, env={
         "ASSISTANT_AUTH": ":".join(ACCOUNT), "ASSISTANT_API_MAX_INFLIGHT": "2",
         "ASSISTANT_API_THREADS": "1", "ASSISTANT_QUERY_CACHE": "0"})
     yield server
@@ -310,10 +321,11 @@ def test_overload_is_refused_with_retry_after(guarded: Server) -> None:
 # --- worker processes and the index swap --------------------------------------------------
 
 @pytest.fixture(scope="module")
-def two(tmp_path_factory: pytest.TempPathFactory, plain: Server) -> Iterator[Server]:
+def two(tmp_path_factory: pytest.TempPathFactory, plain: Server,
+        built_index: tuple[Settings, dict]) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("api-workers")
     shutil.copytree(REPO / "sources", root / "sources")
-    server = start(root, sources=root / "sources", workers=2)
+    server = start(root, built_index[0].index, sources=root / "sources", workers=2)
     yield server
     server.stop()
 

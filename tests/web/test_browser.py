@@ -23,6 +23,7 @@ from servers import Server, start_server
 from support import BANANA, REPO, WALK_OUT, conversation
 
 from assistant.evaluation.metrics import METRICS, contains_any
+from assistant.web.render import EXAMPLES
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -231,7 +232,7 @@ def test_thumbs_down_and_downloads(chat_page: ChatPage, server: Server) -> None:
 def test_examples_sources_tab_and_clear(chat_page: ChatPage) -> None:
     page = chat_page.page
     before = page.locator(ChatPage.BOTS).count()
-    example = "Under which clause of the pact can either side pull out?"
+    example = EXAMPLES[2]
     page.get_by_text(example).first.click()  # clicking an example asks it
     assert "[1]" in chat_page.wait_for_reply(before)
     assert page.locator("#gs-chat [data-testid='user']").last.inner_text().strip() == example
@@ -245,6 +246,25 @@ def test_examples_sources_tab_and_clear(chat_page: ChatPage) -> None:
     page.wait_for_function("() => !document.querySelector(\"#gs-chat [data-testid='bot']\")",
                            timeout=10_000)
     assert "Ask a question" in chat_page.panel()
+
+
+# Accepted answers of the chat's example questions, written from the articles.
+ACCEPTED = {row["question"]: row["answers"] for row in map(
+    json.loads, (Path(__file__).with_name("examples.jsonl")).read_text("utf-8").splitlines())}
+
+
+def test_every_example_has_accepted_answers() -> None:
+    assert set(EXAMPLES) == set(ACCEPTED)
+
+
+def test_every_example_is_answered_correctly(chat_page: ChatPage) -> None:
+    """Each example the chat offers, asked in the browser, is answered (cited, not refused)
+    with one of its accepted answers, as `assistant eval` checks answers."""
+    for question in EXAMPLES:
+        reply = chat_page.ask(question)
+        assert contains_any(reply, ACCEPTED[question]), (question, reply)
+        assert "[1]" in reply, (question, reply)
+    assert chat_page.dialogs == []
 
 
 # --- the Evaluate tab ---------------------------------------------------------------------

@@ -269,9 +269,6 @@ def test_follow_up_chain_is_answered_in_context(real_chat: app.ChatApp,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 3's chain: turn 2 is answered with the signing "
-                   "sentence, not a reason (left to the question-analysis rewrite); remove "
-                   "this mark when it passes")
 def test_why_did_seoul_want_to_end_it_is_answered_with_a_reason(real_chat: app.ChatApp
                                                                ) -> None:
     session, _ = app.ask_in_session(real_chat.assistant, app.new_session(),

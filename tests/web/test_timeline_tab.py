@@ -9,7 +9,7 @@ from typing import Any
 
 import gradio as gr
 import pytest
-from conftest import FakeEmbedder, write_corpus
+from support import FakeEmbedder, write_corpus
 
 from assistant.config import Settings
 from assistant.store import build_index, load_index
