@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -177,9 +178,17 @@ def coverage(terms: Mapping[str, float], words: frozenset[str], low: str,
     the sentence gives it in another form ("TISA" spelled out, "Tokyo" as "Japan")."""
     held = {t for t in terms if t in words}
     for mention in question.mentions:
-        if mention.forms and any(_contains(low, f) for f in mention.forms):
+        if mention.forms and _any_of(mention.forms).search(low):
             held.update(t for t in _terms(mention.text) if t in terms)
     return sum(terms[t] for t in held)
+
+
+@lru_cache(maxsize=4096)
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for any of ``phrases`` as whole words (one search per sentence)."""
+    alternatives = "|".join(re.escape(p.lower()) for p in sorted(set(phrases), key=len,
+                                                                  reverse=True) if p)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)" if alternatives else r"(?!)")
 
 
 def _terms(text: str) -> list[str]:
@@ -241,15 +250,19 @@ def name_share(sentence_low: str, question: Question) -> float:
     known = [m for m in question.mentions if m.known]
     if not known:
         return 0.0
-    found = sum(any(_contains(sentence_low, f) for f in (m.text, *m.forms)) or
-                any(len(p) > 3 and _contains(sentence_low, p) for p in m.text.split())
-                for m in known)
+    found = sum(bool(_any_of((m.text, *m.forms, *(p for p in m.text.split() if len(p) > 3)))
+                     .search(sentence_low)) for m in known)
     return found / len(known)
 
 
 def _contains(haystack: str, needle: str) -> bool:
-    needle = needle.lower()
-    return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
+    return bool(needle) and _word_pattern(needle.lower()).search(haystack) is not None
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(needle: str) -> re.Pattern[str]:
+    """``needle`` as a whole word or phrase (compiled once: scoring asks it per sentence)."""
+    return re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
 
 
 def speaks(speaker: str, question: Question, author: str) -> bool:

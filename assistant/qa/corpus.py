@@ -86,6 +86,7 @@ class Corpus:
         return next((a for a, longs in self.defined.items()
                      if any(long.lower() == low for long in longs)), "")
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Corpus per loaded index, kept for its life
     def mentions(self, phrase: str) -> bool:
         """Do the sources (text or metadata) mention this word or phrase?"""
         low = " ".join(phrase.lower().split())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from ..ingest import Document
 from ..text import rarity, term_weights, tokenize
@@ -35,7 +36,8 @@ def named_document(question: str, documents: Sequence[Document]) -> str:
     if len(documents) < 2:
         return ""
     low = " ".join(question.lower().replace("\u2019", "'").split())
-    scores = {d.id: _score(low, d, _title_words(d, documents)) for d in documents}
+    docs = tuple(documents)
+    scores = {d.id: _score(low, d, _title_words(d, docs)) for d in docs}
     best = max(scores.values())
     winners = [doc_id for doc_id, score in scores.items() if score == best]
     return winners[0] if best > 0 and len(winners) == 1 else ""
@@ -79,7 +81,8 @@ def _score(low: str, doc: Document, title_words: list[str]) -> float:
     return score
 
 
-def _title_words(doc: Document, documents: Sequence[Document]) -> list[str]:
+@lru_cache(maxsize=1024)
+def _title_words(doc: Document, documents: tuple[Document, ...]) -> list[str]:
     """Words of the title that no other document's title has ("survives", "walk")."""
     others = {w for d in documents if d.id != doc.id
               for w in re.findall(r"[\w'-]+", d.title.lower())}
@@ -92,6 +95,7 @@ def _name_words(text: str) -> list[str]:
     return [w for w in words if w not in _SKIP and len(w) > 2 and rarity(w) >= 3.0]
 
 
+@lru_cache(maxsize=1024)
 def _source_phrases(doc: Document) -> tuple[list[str], list[str]]:
     """How a reader may call the outlet or the author's institution: (names that count
     anywhere: multi-word names and initials such as "IPCS", "KEI"; single words that
