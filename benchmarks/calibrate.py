@@ -38,10 +38,13 @@ from assistant.qa.candidates import Weights
 from assistant.qa.question import analyse, validate_question
 
 ROOT = Path(__file__).parents[1]
-# The tuning part: the intent set and its conversations, and the earlier sets
-# (evals/gsomia.jsonl, evals/followups.jsonl). Never used: evals/intents/test*.jsonl,
+# The tuning part: the intent set and its conversations, the earlier sets
+# (evals/gsomia.jsonl, evals/followups.jsonl), and everyday questions no news article
+# answers (evals/offtopic.jsonl), so that the refusal of plainly unrelated questions is
+# learnt from more than a handful of examples. Never used: evals/intents/test*.jsonl,
 # evals/heldout.jsonl and the third article's set.
-TUNE_QUESTIONS = (ROOT / "evals/intents/tune.jsonl", ROOT / "evals/gsomia.jsonl")
+TUNE_QUESTIONS = (ROOT / "evals/intents/tune.jsonl", ROOT / "evals/gsomia.jsonl",
+                  ROOT / "evals/offtopic.jsonl")
 TUNE_CONVERSATIONS = (ROOT / "evals/intents/tune_conversations.jsonl",
                       ROOT / "evals/followups.jsonl")
 FITTED = ROOT / "assistant/qa/fitted.json"

@@ -20,12 +20,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ingest import Document, date_label
+from ..text import tokenize
 from .evidence import Evidence, centrality
 from .question import Question
 
 SUMMARY_SENTENCES = 4
 REDUNDANT = 0.8  # a summary sentence this close to one already chosen is left out
 PRECISE = re.compile(r"\b(exact|exactly|precise|which day|what day|day of)\b", re.I)
+# Nouns that refer to a text, and other words any question about a text may use; the
+# rest of its nouns say which text is meant.
+TEXT_NOUNS = frozenset(tokenize(
+    "article piece story report analysis essay post column op-ed commentary paper text "
+    "writeup write-up", synonyms=False))
+DOCUMENT_WORDS = TEXT_NOUNS | frozenset(tokenize(
+    "author writer byline title headline summary gist overview recap point points argument "
+    "thesis claim message takeaway idea topic outlet publication publisher site website "
+    "blog magazine newspaper journal date day month year time", synonyms=False))
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,47 @@ def documents_for(question: Question, evidence: Evidence) -> list[Document]:
     if question.document:
         return [evidence.documents[question.document]]
     return sorted(docs, key=lambda d: (d.date or "9999", d.id))
+
+
+def elsewhere(question: Question, docs: Sequence[Document], vocabulary: frozenset[str]) -> bool:
+    """Does the question ask about a text that is not among the sources?
+
+    "Who wrote Pride and Prejudice?" names a work the sources never mention. Without an
+    article, a piece or a report to point at, so does a question whose nouns are mostly
+    ones no source uses ("summarize the plot of that movie"); the words of the
+    documents' metadata count as used.
+    """
+    if question.document:
+        return False
+    if question.unknown:
+        return True
+    nouns = _nouns(question)
+    if TEXT_NOUNS & set(nouns):
+        return False
+    meta = {t for d in docs for field in (d.title, d.author, d.publisher, d.url, d.id)
+            for t in tokenize(field or "", synonyms=False)}
+    return mostly_unknown(nouns, vocabulary | meta)
+
+
+def mostly_unknown(terms: Sequence[str], known: frozenset[str] | set[str]) -> bool:
+    """Are most of the terms that do not just name a text unknown?
+
+    >>> mostly_unknown(["plot", "parasit", "movi", "articl"], {"seoul", "plot"})
+    True
+    >>> mostly_unknown(["gsomia", "argument"], {"gsomia"})
+    False
+    """
+    nouns = [t for t in terms if t not in DOCUMENT_WORDS]
+    missing = [t for t in nouns if t not in known]
+    return bool(nouns) and 2 * len(missing) > len(nouns)
+
+
+def _nouns(question: Question) -> list[str]:
+    parsed = question.parsed
+    if parsed is None:
+        return tokenize(question.text, synonyms=False)
+    return [term for t in parsed.tokens if t.pos in ("NOUN", "PROPN")
+            for term in tokenize(t.text, synonyms=False)]
 
 
 def answerable(question: Question, docs: Sequence[Document]) -> bool:

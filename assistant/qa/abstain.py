@@ -27,7 +27,10 @@ from .retrieval import Passage
 FEATURES = ("cosine", "coverage", "names", "unknown_name", "unknown_terms", "unknown_nouns",
             "typed_missing", "speaker_missing", "cue", "defines", "defines_missing", "topical",
             "agree", "short", "predicate_missing", "beyond", "insists", "definition",
-            "name_missing")
+            "name_missing", "remote")
+# Below this cosine between the question and its best passage, the sources are about
+# something else; "remote" grows from 0 there to 1 at no similarity at all.
+REMOTE = 0.2
 # Words that ask for a detail finer than a text usually gives ("the exact date",
 # "what did he personally say"): English intensifiers, not words of any article.
 _INSISTS = re.compile(r"\b(exact|exactly|precise|precisely|specifically|specific|personally|"
@@ -50,6 +53,7 @@ class Model:
     insists: float = -1.0
     definition: float = 0.0
     name_missing: float = -1.0
+    remote: float = -2.0
     cosine: float = 3.0
     coverage: float = 2.0
     names: float = 1.0
@@ -115,7 +119,22 @@ def features(question: Question, ranked: Sequence[Scored], lead: Scored,
         "insists": float(bool(_INSISTS.search(question.text))),
         "definition": float(question.intent == "definition"),
         "name_missing": float(bool(missing_names)),
+        "remote": remoteness(passages),
     }
+
+
+def remoteness(passages: Sequence[Passage]) -> float:
+    """How far below ``REMOTE`` the best passage's cosine to the question lies, in 0..1.
+
+    A linear weight on the cosine alone cannot refuse "why do cats purr?" without also
+    refusing paraphrases that share few words; a hinge lets the model punish only
+    questions the sources are not about.
+
+    >>> remoteness([])
+    1.0
+    """
+    best = max((p.dense_score for p in passages), default=0.0)
+    return max(0.0, min(1.0, (REMOTE - best) / REMOTE))
 
 
 def predicate_missing(question: Question, lead_terms: frozenset[str]) -> float:

@@ -139,7 +139,8 @@ class Answerer:
     def _about(self, question: Question) -> Outcome:
         """A question about a document: its metadata, its byline, its gist."""
         docs = about.documents_for(question, self.evidence)
-        if not about.answerable(question, docs):
+        if not about.answerable(question, docs) or about.elsewhere(question, docs,
+                                                                   self.vocabulary):
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)
         parts, short = about.answer_parts(question, self.evidence, docs)
         citations: list[Citation] = []

@@ -3,7 +3,7 @@
 The floors sit a little under the figures measured on the final code (README, "Quality"),
 so a regression of more than a couple of questions fails the build. They gate the sets the
 answer weights and the abstention model were fitted on (evals/intents/tune*, gsomia,
-followups) and, separately, the sets nothing was ever fitted on: the never-tuned split
+followups, offtopic) and, separately, the sets nothing was ever fitted on: the never-tuned split
 (evals/intents/test*), the held-out set, and the third article's set on our own article.
 """
 
@@ -31,29 +31,32 @@ pytestmark = pytest.mark.slow
 
 # set -> (file, sources, floors, ceilings); conversation files are scored turn by turn.
 SETS = {
-    "tune": ("intents/tune.jsonl", "gsomia", {"hit@3": 0.86, "answer_accuracy": 0.74,
-                                              "refusal_rate": 0.29}, {"false_refusal_rate": 0.04}),
+    "tune": ("intents/tune.jsonl", "gsomia", {"hit@3": 0.86, "answer_accuracy": 0.73,
+                                              "refusal_rate": 0.37}, {"false_refusal_rate": 0.05}),
     "tune conversations": ("intents/tune_conversations.jsonl", "gsomia",
                            {"answer_accuracy": 0.80}, {"false_refusal_rate": 0.04}),
     "gsomia": ("gsomia.jsonl", "gsomia", {"hit@3": 0.83, "answer_accuracy": 0.73,
-                                          "refusal_rate": 0.48}, {"false_refusal_rate": 0.03}),
+                                          "refusal_rate": 0.52}, {"false_refusal_rate": 0.03}),
     "followups": ("followups.jsonl", "gsomia", {"answer_accuracy": 0.85},
                   {"false_refusal_rate": 0.04}),
+    "everyday questions": ("offtopic.jsonl", "gsomia", {"refusal_rate": 0.90}, {}),
     # Never tuned on:
     "test (never tuned)": ("intents/test.jsonl", "gsomia", {
-        "hit@3": 0.81, "answer_accuracy": 0.69, "refusal_rate": 0.16},
-        {"false_refusal_rate": 0.03}),
+        "hit@3": 0.81, "answer_accuracy": 0.69, "refusal_rate": 0.25},
+        {"false_refusal_rate": 0.04}),
     "test conversations (never tuned)": ("intents/test_conversations.jsonl", "gsomia",
                                          {"answer_accuracy": 0.64}, {"false_refusal_rate": 0.03}),
     "heldout (never tuned)": ("heldout.jsonl", "gsomia", {
         "hit@3": 0.80, "answer_accuracy": 0.80, "refusal_rate": 0.40},
         {"false_refusal_rate": 0.03}),
     "third article (never tuned)": ("intents/third.jsonl", "third", {
-        "hit@3": 0.86, "answer_accuracy": 0.77, "refusal_rate": 0.13},
-        {"false_refusal_rate": 0.04}),
+        "hit@3": 0.86, "answer_accuracy": 0.76, "refusal_rate": 0.13},
+        {"false_refusal_rate": 0.06}),
     "third article conversations (never tuned)": (
-        "intents/third_conversations.jsonl", "third", {"answer_accuracy": 0.80},
-        {"false_refusal_rate": 0.03}),
+        "intents/third_conversations.jsonl", "third", {"answer_accuracy": 0.76},
+        {"false_refusal_rate": 0.06}),
+    "everyday questions, third article (never tuned there)": (
+        "offtopic.jsonl", "third", {"refusal_rate": 0.85}, {}),
 }
 
 

@@ -79,11 +79,20 @@ def test_a_follow_up_is_read_with_the_turn_before(bot: Assistant) -> None:
     "Did the ship sink in 1999?",  # a yes/no question about something absent
     "the of and what?",  # only stop words
     "What is the capital of Australia?",  # world knowledge
+    "why do cats purr?",  # an everyday question no passage is near
+    "Who wrote Pride and Prejudice?",  # a text that is not among the sources
+    "summarize the plot of parasite, the bong joon-ho movie",  # nor is this one
 ])
 def test_refusals(bot: Assistant, question: str) -> None:
     answer = bot.ask(question)
     assert answer.abstained and answer.citations == ()
     assert answer.text == "The sources do not answer this question."
+
+
+def test_a_question_about_the_article_is_not_taken_for_another_text(bot: Assistant) -> None:
+    for question in ("who wrote the article?", "give me a quick summary of the article"):
+        answer = bot.ask(question)
+        assert answer.intent == "document" and not answer.abstained, question
 
 
 def test_a_bare_name_asks_who_it_is(bot: Assistant) -> None:
