@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .candidates import Scored
+from .candidates import YEAR, Scored
 from .evidence import Evidence
 from .question import Question
 
@@ -138,7 +138,8 @@ def short_answer(best: Scored, question: Question, evidence: Evidence) -> str | 
     if not question.answer_types or question.intent not in ("factoid", "comparison"):
         return None
     note = evidence.notes[best.row]
-    spans = [(e.text, e.label, e.start, e.end) for e in note.entities]
+    spans = [(e.text, e.label, e.start, e.end) for e in note.entities
+             if question.kind != "year" or YEAR.search(e.text)]
     return pick_span(evidence.sentences[best.row].text, spans, question.answer_types,
                      question.text) or None
 

@@ -208,6 +208,16 @@ def _about_author(question: Question) -> bool:
 
 def has_type(sentence: str, entities: Sequence[Entity], question: Question) -> bool:
     """Does the sentence hold an answer of the expected type that the question lacks?"""
+    asked = question.text.lower()
+    if question.kind == "year":  # "what year": a day or a month without one will not do
+        return any(e.label in ("DATE", "TIME") and YEAR.search(e.text)
+                   and e.text.lower() not in asked for e in entities)
+    if question.answer_type == "number" and question.answer_types and entities:
+        # A count or a sum the tagger found; a bare figure elsewhere is often a measure
+        # or a date ("a 400-metre ship" does not say how many containers were lost).
+        if _typed_entity(sentence, entities, question, fit=False):
+            return True
+        return question.kind == "magnitude" and bool(MAGNITUDE.search(sentence))
     if question.kind in ("duration", "magnitude") or question.answer_type in (
             "number", "duration", "time"):
         if offers_type(sentence, question.answer_type, question.text):
@@ -218,12 +228,20 @@ def has_type(sentence: str, entities: Sequence[Entity], question: Question) -> b
         return False
     if not question.answer_types:
         return question.answer_type == "" and question.intent == "factoid"
+    return _typed_entity(sentence, entities, question)
+
+
+def _typed_entity(sentence: str, entities: Sequence[Entity], question: Question,
+                  fit: bool = True) -> bool:
+    """An entity of an answering type the question does not give; with ``fit``, also in
+    the place the question wants it (see ``_fits_question``)."""
     asked = question.text.lower()
     return any(e.label in question.answer_types and e.text.lower() not in asked
-               and not list_marker(sentence, e) and _fits_question(sentence, e, question)
-               for e in entities)
+               and not list_marker(sentence, e)
+               and (not fit or _fits_question(sentence, e, question)) for e in entities)
 
 
+YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b")
 _LOCATIVE = re.compile(r"\b(in|at|from|near|to|into|based in|outside|inside|across|around|"
                        r"throughout|within)\s+(the\s+)?$", re.I)
 

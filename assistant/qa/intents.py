@@ -24,6 +24,18 @@ PERSONISH = ("PERSON", "ORG", "NORP", "GPE")
 PLACE = ("GPE", "LOC", "FAC", "ORG")
 TIME = ("DATE", "TIME")
 COUNT = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
+MAGNITUDE_LABELS = ("MONEY", "PERCENT", "QUANTITY", "CARDINAL", "DATE")  # "how much notice"
+MONEY_FIRST = ("MONEY", "CARDINAL")
+# "How much" asks for money when it speaks of paying or costing (English, not any article's).
+_MONEY = re.compile(r"\b(pa(y|id|ys|ying)|cost\w*|worth|spen[dt]\w*|charg\w*|compensat\w*|"
+                    r"price\w*|fees?|fined?|revenue|money|dollars?|euros?|pounds?|salar\w*|"
+                    r"earn\w*|budget\w*|funding|invest\w*|bill)\b")
+# Units a count of "how many <unit>" is measured in: time spans, and measures.
+_TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade",
+                         "century"})
+_MEASURES = frozenset({"metre", "meter", "kilometre", "kilometer", "mile", "foot", "feet",
+                       "inch", "yard", "tonne", "ton", "kilogram", "kilo", "pound", "litre",
+                       "liter", "gallon", "barrel", "acre", "hectare", "degree", "knot"})
 
 _DOC_NOUN = (r"(article|piece|post|blog ?post|analysis|essay|op-?ed|column|commentary|"
              r"story|write-?up|paper)")
@@ -200,9 +212,13 @@ def expected(parsed: Parsed, low: str) -> tuple[str, tuple[str, ...], str, str]:
                                                      r"weeks|days)\b", low):
         return "how", TIME, "duration", ""
     if word == "how" and after in ("many", "often"):
-        return "how", COUNT, "", _head_after(parsed, wh)
+        head = _head_after(parsed, wh)
+        return "how", count_labels(head), "", head
     if word == "how" and after == "much":
-        return "how", ("MONEY", "PERCENT", "QUANTITY", "CARDINAL"), "magnitude", ""
+        money = bool(_MONEY.search(low))
+        return "how", MONEY_FIRST if money else MAGNITUDE_LABELS, "magnitude", ""
+    if re.search(r"\b(what|which|in what|in which) year\b", low):
+        return word or "when", TIME, "year", ""
     if word in ("when",) or re.search(r"\b(what|which) (year|month|date|day|time)\b|"
                                       r"\bsince when\b|\bon what date\b", low):
         return word or "when", TIME, "", ""
@@ -214,6 +230,22 @@ def expected(parsed: Parsed, low: str) -> tuple[str, tuple[str, ...], str, str]:
         head = _head_after(parsed, wh)
         return word, entity_labels_for(head) if head else (), "", head
     return word, (), "", ""
+
+
+def count_labels(head: str) -> tuple[str, ...]:
+    """The entity labels that answer "how many <head>?": a count of things is a cardinal
+    number, not a measure ("18,000 containers", not "a 400-metre ship").
+
+    >>> count_labels("container"), count_labels("day")[0], count_labels("metre")[0]
+    (('CARDINAL',), 'DATE', 'QUANTITY')
+    """
+    if head in _TIME_UNITS:
+        return ("DATE", "TIME", "CARDINAL")
+    if head in _MEASURES:
+        return ("QUANTITY", "CARDINAL")
+    if head in ("percent", "percentage", "per cent"):
+        return ("PERCENT",)
+    return ("CARDINAL",) if head else COUNT
 
 
 def _head_after(parsed: Parsed, wh: Token | None) -> str:

@@ -48,10 +48,20 @@ def test_intents(question: str, intent: str) -> None:
     ("When did the ship leave?", ("DATE", "TIME")),
     ("Where did the ceremony take place?", ("GPE", "LOC", "FAC", "ORG")),
     ("Who refloated the ship?", ("PERSON", "ORG", "NORP", "GPE")),
-    ("How much was the claim?", ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")),
+    ("How much was the claim?", ("MONEY", "PERCENT", "QUANTITY", "CARDINAL", "DATE")),
+    ("How much did the owners pay?", ("MONEY", "CARDINAL")),  # paying asks for money
+    ("How many containers did it carry?", ("CARDINAL",)),  # a count, not a measure
+    ("How many days was it stuck?", ("DATE", "TIME", "CARDINAL")),
+    ("How many metres long is it?", ("QUANTITY", "CARDINAL")),
+    ("What year was the canal opened?", ("DATE", "TIME")),
 ])
 def test_answer_types_by_question_word(question: str, labels: tuple[str, ...]) -> None:
     assert read(question).answer_types == labels
+
+
+def test_what_year_asks_for_a_year() -> None:
+    assert read("In what year was the canal opened?").kind == "year"
+    assert read("When was the canal opened?").kind == ""
 
 
 def test_which_noun_picks_the_entity_type_and_focus() -> None:

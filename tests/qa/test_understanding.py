@@ -31,6 +31,8 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     ("What does SCA stand for?", "definition", ["Suez Canal Authority"]),
     ("Who wrote the article?", "document", ["Daniel Okafor"]),
     ("Which outlet published it?", "document", ["Global Trade Monitor"]),
+    ("In what year did the ship run aground?", "factoid", ["2021"]),  # a year, not a day
+    ("How many containers was the ship carrying?", "factoid", ["18,000"]),  # not "400-metre"
 ])
 def test_typed_answers_open_with_a_short_answer(bot: Assistant, question: str, intent: str,
                                                 accepted: list[str]) -> None:
