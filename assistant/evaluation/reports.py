@@ -148,7 +148,7 @@ def failures(record: Mapping[str, Any]) -> list[str]:
         reasons.append("wrongly abstained")
     elif not v["answer_correct"]:
         reasons.append("wrong answer")
-    if not v["hit@5"]:
+    if v.get("hit@5") is False:  # absent when only the metadata answers the question
         reasons.append("missed evidence (not in the top 5)")
     return reasons
 

@@ -325,3 +325,13 @@ def test_the_sets_load_with_their_labels() -> None:
     questions = ev.load_questions(REPO / "evals" / "intents" / "tune.jsonl")
     assert {q.intent for q in questions} >= {"factoid", "cause", "document", "comparison"}
     assert {q.topic for q in questions if not q.answerable} == {"on", "off"}
+
+
+def test_markdown_report_lists_a_metadata_question_without_evidence(tmp_path: Path) -> None:
+    """A question answered from metadata alone has no evidence, so no hit@k verdicts;
+    the failure list must still say why it failed (it once raised a KeyError)."""
+    rows = [{**QUESTIONS[0], "evidence": [], "answers": ["nowhere in the answer"]}]
+    md = tmp_path / "r.md"
+    _run(FakeAssistant(), str(_jsonl(tmp_path, rows)), "--markdown", str(md))
+    text = md.read_text()
+    assert "## Failing questions (1)" in text and "wrong answer" in text
