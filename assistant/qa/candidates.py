@@ -209,6 +209,8 @@ def _about_author(question: Question) -> bool:
 def has_type(sentence: str, entities: Sequence[Entity], question: Question) -> bool:
     """Does the sentence hold an answer of the expected type that the question lacks?"""
     asked = question.text.lower()
+    if question.kind == "length":  # "how long is the canal": a measure, not a span of time
+        return any(e.label == "QUANTITY" and e.text.lower() not in asked for e in entities)
     if question.kind == "year":  # "what year": a day or a month without one will not do
         return any(e.label in ("DATE", "TIME") and YEAR.search(e.text)
                    and e.text.lower() not in asked for e in entities)
@@ -295,6 +297,38 @@ def speaks(speaker: str, question: Question, author: str) -> bool:
     return bool(wanted & {p.lower().strip(".,") for p in speaker.split()})
 
 
+# "Outside Egypt, the cost ..." is a fronted phrase, not an apposition to Egypt.
+_PREPOSITIONS = frozenset({"in", "at", "on", "outside", "inside", "from", "to", "for", "with",
+                           "by", "of", "near", "across", "after", "before"})
+
+
+def _titled(sentence: str, form: str) -> bool:
+    """A capitalised title before the name ("Lieutenant General Osama Rabie"), not a
+    sentence's first word ("Outside Egypt, ...")."""
+    for match in re.finditer(rf"\b([A-Z][\w-]+) (?:[A-Z][\w-]+ )*{re.escape(form)}\b", sentence):
+        if match.group(1).lower() not in _PREPOSITIONS:
+            return True
+    return False
+
+
+def _apposition(low: str, escaped: str) -> bool:
+    """"X, a ..." or "X, who ..." after X, unless a preposition leads X."""
+    for match in re.finditer(rf"{escaped}, (a|an|the|who|which)\b", low):
+        before = low[:match.start()].split()
+        if not before or before[-1] not in _PREPOSITIONS:
+            return True
+    return False
+
+
+def _whole_mentions(question: Question) -> list:
+    """The question's names, unless it asks about a larger phrase holding one ("the
+    capital of Egypt" is not defined by a sentence that defines Egypt)."""
+    focus = question.focus.lower().removeprefix("the ").strip()
+    return [m for m in question.mentions
+            if not focus or m.text.lower() in (focus, *(f.lower() for f in m.forms))
+            or m.text.lower() not in focus]
+
+
 def defines_term(sentence: str, question: Question) -> bool:
     """Does the sentence introduce the term the question asks about (an expansion in
     brackets, an apposition, "called", "is a", or a title before a name)?"""
@@ -302,15 +336,15 @@ def defines_term(sentence: str, question: Question) -> bool:
         expansions = [f for m in question.mentions for f in m.forms
                       if f.lower() != m.text.lower()]
         return any(_contains(sentence.lower(), f) for f in expansions)
-    forms = [question.focus, *(f for m in question.mentions for f in (m.text, *m.forms))]
+    forms = [question.focus, *(f for m in _whole_mentions(question)
+                               for f in (m.text, *m.forms))]
     forms = [f for f in dict.fromkeys(forms) if f and len(f) > 1]
     low = sentence.lower()
     for form in forms:
         f = re.escape(form.lower())
         if re.search(rf"{f}\s*\(|\(\s*{f}\s*\)|called (the )?{f}|{f},? (is|was|are) (a|an|the)"
-                     rf"\b|{f}, (a|an|the|who|which)\b|([a-z]+ ){{0,2}}{f} (is|was) (a|an)", low):
+                     rf"\b|([a-z]+ ){{0,2}}{f} (is|was) (a|an)", low) or _apposition(low, f):
             return True
-        if re.search(rf"\b[A-Z][\w-]+ (?:[A-Z][\w-]+ )*{re.escape(form)}\b", sentence) and (
-                form[:1].isupper() or form.istitle()):
+        if (form[:1].isupper() or form.istitle()) and _titled(sentence, form):
             return True
     return False

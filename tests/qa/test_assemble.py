@@ -57,3 +57,31 @@ def test_the_abstention_model_covers_every_feature() -> None:
     assert 0.0 <= model.confidence(quiet) <= 1.0
     worse = {**quiet, "unknown_name": 1.0}
     assert model.confidence(worse) < model.confidence(quiet)
+
+
+def test_a_fronted_phrase_is_not_an_apposition() -> None:
+    from assistant.qa.candidates import defines_term
+
+    who = analyse("Who is Rahul Menon?")
+    assert defines_term("Rahul Menon, the chief analyst, said so.", who)
+    egypt = analyse("What is Egypt?")
+    assert not defines_term("Outside Egypt, the cost was far larger.", egypt)
+
+
+def test_a_name_inside_the_phrase_asked_about_does_not_define_it() -> None:
+    from assistant.qa.candidates import defines_term
+
+    question = analyse("What is the capital of Egypt?")
+    assert not defines_term("Egypt, a country of 100 million, runs the canal.", question)
+
+
+def test_remote_questions_weigh_against_answering() -> None:
+    from assistant.qa.abstain import remoteness
+    from assistant.qa.retrieval import Passage
+
+    def passage(score: float) -> Passage:
+        return Passage("c1", "s", "text", score, 1, score, 0.0)
+
+    assert remoteness([passage(0.5)]) == 0.0
+    assert remoteness([passage(0.0)]) == 1.0
+    assert 0.0 < remoteness([passage(0.1)]) < 1.0

@@ -59,6 +59,12 @@ def test_answer_types_by_question_word(question: str, labels: tuple[str, ...]) -
     assert read(question).answer_types == labels
 
 
+def test_how_long_is_a_thing_asks_a_length() -> None:
+    assert read("How long is the canal?").kind == "length"
+    assert read("How long was the delay?").kind == "duration"  # a delay lasts
+    assert read("How long did the blockage last?").kind == "duration"
+
+
 def test_what_year_asks_for_a_year() -> None:
     assert read("In what year was the canal opened?").kind == "year"
     assert read("When was the canal opened?").kind == ""
