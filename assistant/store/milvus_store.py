@@ -28,6 +28,8 @@ MAX_TEXT = 65_535  # bytes in one VARCHAR value
 REACH_FIX = ("Start Milvus there, or point ASSISTANT_MILVUS_URI (--milvus-uri) at a running "
              "server, or at a Milvus Lite file such as ./index.milvus.db.")
 TOKEN_FIX = "Set ASSISTANT_MILVUS_TOKEN to a valid token (or user:password) for that server."
+LITE_FIX = ("Stop the other process (or give each its own file), or run a Milvus server and "
+            "point ASSISTANT_MILVUS_URI at it when several processes share the index.")
 GONE_FIX = ("Run `assistant index --store milvus` to rebuild the index, then restart the "
             "servers that had it loaded.")
 
@@ -40,7 +42,16 @@ def _pymilvus() -> Any:
     # pymilvus then works around) would log a traceback.
     logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
     logging.getLogger("milvus_lite").setLevel(logging.WARNING)
+    logging.getLogger("milvus_lite.server_manager").setLevel(logging.CRITICAL)  # reported below
     return pymilvus
+
+
+def release_lite(path: str) -> None:
+    """Stop this process's Milvus Lite server for ``path``, so another process may open the
+    file (Milvus Lite serves one process per file); the next connection starts it again."""
+    import milvus_lite
+
+    milvus_lite.server_manager_instance.release_server(path)
 
 
 class Milvus:
@@ -65,6 +76,9 @@ class Milvus:
     def describe_failure(message: str, code: Any, uri: str) -> tuple[str, str]:
         """The one line (message, fix) for a Milvus failure."""
         low = message.lower()
+        if "open local milvus failed" in low:
+            return (f"Milvus Lite could not open {uri}: another process may have it open "
+                    "(Milvus Lite serves one process at a time)."), LITE_FIX
         if "does not exist" in low or "not found" in low or "can't find" in low:
             name = message.split("'")[1] if message.count("'") >= 2 else "of the index"
             return f"Milvus collection {name!r} at {uri} has disappeared.", GONE_FIX
