@@ -126,6 +126,11 @@ class Settings:
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1.", fix="Use a positive number.")
         _check_store(self.store, self.milvus_uri, self.milvus_collection)
+        if self.store == "milvus" and self.workers > 1 and not _is_server(self.milvus_uri):
+            raise ConfigError("Milvus Lite serves one process at a time, so it cannot back "
+                              f"{self.workers} worker processes.",
+                              fix="Use --workers 1, or run a Milvus server and set "
+                                  "ASSISTANT_MILVUS_URI=http://host:19530.")
         if self.overlap_sentences < 0:
             raise ConfigError("overlap_sentences must be 0 or more.", fix="Use 0 or 1.")
 
@@ -167,12 +172,15 @@ class Settings:
 STORES = ("faiss", "milvus")
 
 
+def _is_server(uri: str) -> bool:
+    return uri.startswith(("http://", "https://", "tcp://", "grpc://"))
+
+
 def _check_store(store: str, uri: str, collection: str) -> None:
     """The store settings, refused with one line naming the fix when they cannot work."""
     if store not in STORES:
         raise ConfigError(f"Unknown store {store!r}.", fix=f"Use one of: {', '.join(STORES)}.")
-    remote = uri.startswith(("http://", "https://", "tcp://", "grpc://"))
-    if uri and not remote and not uri.endswith(".db"):
+    if uri and not _is_server(uri) and not uri.endswith(".db"):
         raise ConfigError(f"Milvus URI {uri!r} is neither a server address nor a Milvus Lite "
                           "file.", fix="Use http://host:19530 for a server, or a path ending "
                                        "in .db (such as ./index.milvus.db) for Milvus Lite.")

@@ -75,6 +75,9 @@ def test_settings_choose_and_check_the_store(tmp_path: Path) -> None:
         Settings(store="qdrant")
     with pytest.raises(ConfigError, match="neither a server address nor a Milvus Lite file"):
         Settings(store="milvus", milvus_uri="db.sqlite")
+    with pytest.raises(ConfigError, match="Milvus Lite serves one process at a time"):
+        Settings(store="milvus", workers=2)
+    assert Settings(store="milvus", workers=2, milvus_uri="http://db:19530").workers == 2
 
 
 def test_build_and_load_hold_what_the_faiss_store_holds(both: tuple[Settings, Settings]) -> None:
