@@ -35,6 +35,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -174,27 +175,54 @@ class Server:
             self.proc.wait(timeout=10)
 
 
+@dataclass
+class _Tally:
+    """What one load phase saw: latencies of answered requests, statuses, differences."""
+
+    latencies: list[float] = field(default_factory=list)
+    inside: list[float] = field(default_factory=list)  # the server's share (Server-Timing)
+    statuses: Counter[str] = field(default_factory=Counter)
+    differing: list[str] = field(default_factory=list)
+    retry_after_missing: int = 0
+
+    def record(self, response: Any, elapsed_ms: float, question: str, expected: str) -> None:
+        self.statuses[str(response.status_code)] += 1
+        if response.status_code == 200:
+            self.latencies.append(elapsed_ms)
+            self.inside.append(_server_ms(response))
+            if signature(response.json()) != expected:
+                self.differing.append(question[:80])
+        elif response.status_code in (429, 503) and "retry-after" not in response.headers:
+            self.retry_after_missing += 1
+
+    def summary(self, clients: int, wall: float, capped: bool) -> dict[str, Any]:
+        lat, statuses = self.latencies, self.statuses
+        return {"clients": clients, "requests": sum(statuses.values()), "answered": len(lat),
+                "seconds": round(wall, 2), "req_per_s": round(len(lat) / wall, 1),
+                "p50_ms": _pct(lat, 50), "p95_ms": _pct(lat, 95), "p99_ms": _pct(lat, 99),
+                "server_p50_ms": _pct(self.inside, 50), "server_p95_ms": _pct(self.inside, 95),
+                "statuses": dict(statuses),
+                "errors": sum(v for k, v in statuses.items() if k != "200"),
+                "overload_without_retry_after": self.retry_after_missing,
+                "differing": len(self.differing), "differing_samples": self.differing[:5],
+                "capped_by_time": capped}
+
+
 async def _phase(url: str, items: Sequence[Item], reference: Sequence[str], clients: int,
                  requests: int, seconds: float) -> dict[str, Any]:
     import httpx
 
     counter = iter(range(requests))
-    latencies: list[float] = []
-    inside: list[float] = []  # the server's own share (its Server-Timing header)
-    statuses: Counter[str] = Counter()
-    differing: list[str] = []
-    retry_after_missing = 0
+    tally = _Tally()
     # Each simulated user has its own client and connection, as separate users do (one
     # shared pool of 64 connections costs httpx several ms of CPU per request). Idle
     # connections expire before uvicorn's 5 s keep-alive timeout closes them, so a request
     # is never sent on a connection the server is closing (a ReadError).
     limits = httpx.Limits(max_connections=1, keepalive_expiry=2.0)
-
     users = [httpx.AsyncClient(base_url=url, limits=limits, timeout=REQUEST_TIMEOUT_S,
                                trust_env=False) for _ in range(clients)]  # not timed
 
     async def one_client(client: httpx.AsyncClient) -> None:
-        nonlocal retry_after_missing
         async with client:
             for n in counter:
                 item = items[n % len(items)]
@@ -202,19 +230,11 @@ async def _phase(url: str, items: Sequence[Item], reference: Sequence[str], clie
                 try:
                     response = await client.post("/api/v1/ask", json=item)
                 except httpx.HTTPError as exc:
-                    statuses[type(exc).__name__] += 1
+                    tally.statuses[type(exc).__name__] += 1
                     continue
                 elapsed = (time.perf_counter() - start) * 1e3
-                statuses[str(response.status_code)] += 1
-                if response.status_code == 200:
-                    latencies.append(elapsed)
-                    inside.append(_server_ms(response))
-                    if signature(response.json()) != reference[n % len(items)]:
-                        differing.append(item["question"][:80])
-                elif response.status_code in (429, 503):
-                    if "retry-after" not in response.headers:
-                        retry_after_missing += 1
-                        continue
+                tally.record(response, elapsed, item["question"], reference[n % len(items)])
+                if response.status_code in (429, 503) and "retry-after" in response.headers:
                     # as a well-behaved client does (bounded: the phase has a time cap)
                     await asyncio.sleep(min(float(response.headers["retry-after"]), 1.0))
 
@@ -224,17 +244,7 @@ async def _phase(url: str, items: Sequence[Item], reference: Sequence[str], clie
     for task in pending:  # the time cap: stop, and count what was answered
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
-    wall = time.perf_counter() - start
-    answered = len(latencies)
-    return {"clients": clients, "requests": sum(statuses.values()), "answered": answered,
-            "seconds": round(wall, 2), "req_per_s": round(answered / wall, 1),
-            "p50_ms": _pct(latencies, 50), "p95_ms": _pct(latencies, 95),
-            "p99_ms": _pct(latencies, 99), "server_p50_ms": _pct(inside, 50),
-            "server_p95_ms": _pct(inside, 95), "statuses": dict(statuses),
-            "errors": sum(v for k, v in statuses.items() if k != "200"),
-            "overload_without_retry_after": retry_after_missing,
-            "differing": len(differing), "differing_samples": differing[:5],
-            "capped_by_time": bool(pending)}
+    return tally.summary(clients, time.perf_counter() - start, bool(pending))
 
 
 def _server_ms(response: Any) -> float:

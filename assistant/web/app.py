@@ -17,17 +17,11 @@ Programmatic use::
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import logging
 import os
-import shutil
 import signal
-import tempfile
-import threading
-import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +35,13 @@ from ..evaluation.feedback import CITATION_KEYS, append_entry, make_entry
 from ..qa import Answer, Assistant
 from .api import PREFIX as API_PREFIX
 from .api import build_api
+from .downloads import FILE_MAX_AGE_S, Downloads
 from .eval_tab import MAX_UPLOAD, EvalTab, build_eval_tab
 from .guard import RequestGuard, hold_while_gated
 from .render import (
     CSS,
     EMPTY_PANEL,
     EXAMPLES,
-    answer_json_text,
     answer_markdown,
     chat_text,
     error_text,
@@ -65,7 +59,6 @@ ANSWER_CONCURRENCY = 2  # answers computed at once (the embedder serialises enco
 MAX_K = 10
 KEEP_QUESTIONS = 20  # per session; follow-ups only look back two turns
 KEEP_ANSWERS = 50  # per session, for thumbs up/down on recent answers
-FILE_MAX_AGE_S = 3600  # downloads (ours and Gradio's cached copies) live an hour
 Outputs = tuple[Any, ...]
 
 
@@ -115,44 +108,6 @@ def remember_answer(session: dict[str, Any], index: int, answer: Answer) -> dict
     answers = {**session.get("answers", {}), str(index): feedback_record(answer)}
     recent = sorted(answers, key=int)[-KEEP_ANSWERS:]
     return {**session, "answers": {key: answers[key] for key in recent}}
-
-
-class Downloads:
-    """Writes files to download (answers, evaluation reports) into a private temporary folder."""
-
-    def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="gsomia-answers-"))
-        self._count = 0
-        self._lock = threading.Lock()  # two answers may be written at once
-        atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
-
-    def save(self, prefix: str, texts: Mapping[str, str]) -> list[str]:
-        """Write each ``{suffix: text}`` to a new file ``prefix-<pid>-<n><suffix>``; the paths."""
-        with self._lock:
-            self._count += 1
-            number = self._count
-        if number % 50 == 0:
-            self.prune()
-        stem = self.folder / f"{prefix}-{os.getpid()}-{number}"
-        paths = []
-        for suffix, text in texts.items():
-            stem.with_suffix(suffix).write_text(text, encoding="utf-8")
-            paths.append(str(stem.with_suffix(suffix)))
-        return paths
-
-    def write(self, answer: Answer) -> tuple[str, str]:
-        """The answer as Markdown and JSON; (md path, json path)."""
-        md, js = self.save("gsomia-answer", {".md": answer_markdown(answer),
-                                             ".json": answer_json_text(answer)})
-        return md, js
-
-    def prune(self, max_age_s: float = FILE_MAX_AGE_S) -> None:
-        """Delete files older than ``max_age_s``."""
-        cutoff = time.time() - max_age_s
-        for path in self.folder.glob("gsomia-*"):
-            with contextlib.suppress(OSError):
-                if path.stat().st_mtime < cutoff:
-                    path.unlink()
 
 
 class ChatApp:

@@ -7,7 +7,7 @@ would refuse, a file over :data:`MAX_UPLOAD_BYTES` or a set over :data:`MAX_QUES
 questions gives a message in the tab and nothing runs. Then every question is asked
 with the tab's k and mode, with a progress bar, and the tab shows the metrics table
 and the failing questions with what was retrieved (rendered by
-:func:`assistant.web.render.render_eval_result`: every string escaped, since an
+:func:`assistant.web.eval_render.render_eval_result`: every string escaped, since an
 uploaded file is hostile input). The JSON report (the same as ``assistant eval
 --json``) and the Markdown report can be downloaded.
 
@@ -31,7 +31,7 @@ from ..errors import AssistantError, UsageError
 from ..evaluation import reports
 from ..evaluation.runner import Loaded, load_set
 from ..qa import Assistant, Model, validate_question
-from .render import EVAL_EMPTY, render_eval_error, render_eval_result
+from .eval_render import EVAL_EMPTY, render_eval_error, render_eval_result
 
 log = logging.getLogger(__name__)
 

@@ -30,13 +30,15 @@ def test_signature_ignores_timings_but_not_citations() -> None:
 
 
 @pytest.mark.slow
-def test_a_small_http_bench_run_reports_every_phase(tmp_path: Path) -> None:
+def test_a_small_http_bench_run_reports_every_phase(built_index: tuple, tmp_path: Path) -> None:
+    settings, _ = built_index
     out = tmp_path / "load.json"
     proc = subprocess.run(
         [sys.executable, "-m", "assistant", "bench", "--http", "--clients", "1,4",
          "--requests", "12", "--seconds", "60", "--soak", "16", "--workers", "1", "--warmup", "8",
          "--json", str(out)], cwd=REPO, capture_output=True, text=True, timeout=600,
-        env={**os.environ, "HF_HUB_OFFLINE": "1", "NO_PROXY": "127.0.0.1"})
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "NO_PROXY": "127.0.0.1",
+             "ASSISTANT_SOURCES": str(settings.sources), "ASSISTANT_INDEX": str(settings.index)})
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(out.read_text())
     assert [p["phase"] for p in report["phases"]] == ["1 clients", "4 clients", "soak 16"]

@@ -23,8 +23,8 @@ from assistant.qa.answering import Answer, Citation
 from assistant.qa.question import validate_question
 from assistant.qa.retrieval import Passage
 from assistant.web import app
+from assistant.web import eval_render as r
 from assistant.web import eval_tab as app_eval
-from assistant.web import render as r
 
 REPO = Path(__file__).parents[2]
 XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script> [x](javascript:alert(3)) ${x}"
