@@ -38,10 +38,11 @@ from ..errors import StoreError
 from ..ingest import Chunk, Document, Sentence
 from ..ingest.events import Event
 from ..text.annotate import Note
+from .arrays import TermMatrix
 from .contents import Contents, sparse_rows
 from .crashpoints import reached
 from .disk import IndexData
-from .milvus_store import GONE_FIX, Milvus
+from .milvus_store import GONE_FIX, MAX_TEXT, Milvus
 
 log = logging.getLogger(__name__)
 FORMAT = "milvus-1"
@@ -113,13 +114,15 @@ def _write_generation(db: Milvus, names: dict[str, str], contents: Contents,
     chunk_bm25, window_bm25 = contents.bm25
     db.create(names["chunks"], dim, CHUNK_FIELDS, sparse=True, index=index)
     db.insert(names["chunks"], [
-        {"row": i, "vector": v, "sparse": s, **_fields(asdict(c), CHUNK_FIELDS)}
+        {"row": i, "vector": v, "sparse": s or _no_terms(chunk_bm25),
+         **_fields(asdict(c), CHUNK_FIELDS)}
         for i, (c, v, s) in enumerate(zip(contents.chunks, contents.chunk_vectors.tolist(),
                                           sparse_rows(chunk_bm25), strict=True))])
     db.seal(names["chunks"])
     db.create(names["sentences"], dim, SENTENCE_FIELDS, sparse=True, index=index)
     db.insert(names["sentences"], [
-        {"row": i, "vector": v, "sparse": w, **_fields(asdict(s), SENTENCE_FIELDS)}
+        {"row": i, "vector": v, "sparse": w or _no_terms(window_bm25),
+         **_fields(asdict(s), SENTENCE_FIELDS)}
         for i, (s, v, w) in enumerate(zip(contents.sentences,
                                           contents.sentence_vectors.tolist(),
                                           sparse_rows(window_bm25), strict=True))])
@@ -136,8 +139,19 @@ def _write_generation(db: Milvus, names: dict[str, str], contents: Contents,
     db.seal(names["meta"])
 
 
+def _no_terms(matrix: TermMatrix) -> dict[int, float]:
+    """The sparse vector of a text with no terms: Milvus refuses an empty one, so it gets
+    one column past the vocabulary, which no question's vector ever has."""
+    return {len(matrix.vocab): 1.0}
+
+
 def _fields(record: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
     out = {f: record[f] for f in fields}
+    if len(out["text"].encode("utf-8")) > MAX_TEXT:
+        raise StoreError(f"The text of {out['id']} is longer than the {MAX_TEXT:,} bytes a "
+                         "Milvus text field holds.",
+                         fix="Break it up in its source (it has no sentence boundary), or "
+                             "use the FAISS store (ASSISTANT_STORE=faiss).")
     if "sentence_ids" in out:
         out["sentence_ids"] = json.dumps(list(out["sentence_ids"]))
     return out
@@ -238,7 +252,8 @@ def _check_counts(db: Milvus, manifest: dict[str, Any], found: dict[str, int]) -
 
 class MilvusSearch:
     """Dense and BM25 search of one generation in Milvus, answering as the FAISS store does:
-    the same hits, best first, ties by row (a few more are asked for to break ties)."""
+    the same hits in the same order, ties included (a few more hits are asked for than
+    are kept, so that ties at the cut are broken as FAISS and the retriever break them)."""
 
     def __init__(self, db: Milvus, names: dict[str, str], terms: dict[str, list[Any]],
                  ef: int = 0) -> None:
@@ -249,15 +264,19 @@ class MilvusSearch:
         self.window_terms = {t: i for i, t in enumerate(terms["window_vocab"])}
 
     def _dense(self, kind: str, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """The ``n`` best rows as FAISS's inner-product search picks and orders them:
+        by score, and among equal scores the higher row first."""
         params = {"ef": max(self.ef, n + MARGIN)} if self.ef else {}
         query = np.asarray(qvec, dtype=np.float32).reshape(-1).tolist()
-        return _ranked(self.db.search(self.names[kind], query, n + MARGIN, params=params), n)
+        hits = self.db.search(self.names[kind], query, n + MARGIN, params=params)
+        return sorted(hits, key=lambda rv: (-rv[1], -rv[0]))[:n]
 
     def chunks_dense(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
         return self._dense("chunks", qvec, n)
 
     def sentences_dense(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
-        return [(r, v) for r, v in self._dense("sentences", qvec, n) if v > 0]
+        """As the retriever orders FAISS's sentence hits: positive, ties by row."""
+        return _ranked([(r, v) for r, v in self._dense("sentences", qvec, n) if v > 0], n)
 
     def _lexical(self, kind: str, terms: dict[str, int], tokens: Sequence[str],
                  n: int) -> list[tuple[int, float]]:

@@ -57,7 +57,9 @@ def collections(settings: Settings) -> list[str]:
 @pytest.fixture
 def both(fast_settings: Settings, fake_embedder: FakeEmbedder,
          tmp_path: Path) -> tuple[Settings, Settings]:
-    """The fixture corpus built into a FAISS folder and into Milvus Lite."""
+    """The fixture corpus built into a FAISS folder and into Milvus Lite, with a document
+    whose only sentence has no terms (Milvus refuses an empty sparse vector)."""
+    (fast_settings.sources / "delta.txt").write_text("It is what it is.\n", encoding="utf-8")
     lite = milvus(fast_settings, tmp_path)
     build_index(fast_settings, fake_embedder)
     build_index(lite, fake_embedder)
@@ -107,7 +109,9 @@ def test_rankings_and_bm25_scores_equal_the_faiss_store(both: tuple[Settings, Se
         for p, q in zip(mine, theirs, strict=True):
             assert p.bm25_score == pytest.approx(q.bm25_score, rel=1e-6)
             assert p.dense_score == pytest.approx(q.dense_score, abs=1e-6)
-        n = len(local.data.chunks)
+        n = len(local.data.chunks)  # every chunk: ties in score (0.0) included
+        assert [r for r, _ in remote.dense_scores(qvec, n)] == \
+            [r for r, _ in local.dense_scores(qvec, n)]
         assert [r for r, _ in remote.bm25_scores(tokens, n)] == \
             [r for r, _ in local.bm25_scores(tokens, n)]
         assert remote.sentence_bm25(tokens, n) == local.sentence_bm25(tokens, n)
