@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,25 @@ def _pymilvus() -> Any:
     logging.getLogger("milvus_lite").setLevel(logging.WARNING)
     logging.getLogger("milvus_lite.server_manager").setLevel(logging.CRITICAL)  # reported below
     return pymilvus
+
+
+def _refused(exc: BaseException) -> str:
+    """The server's words when a call was refused for its credentials ("" otherwise).
+
+    pymilvus reports a refused token as "Fail connecting to server"; the gRPC error
+    underneath it says UNAUTHENTICATED and why.
+    """
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            break
+        status = getattr(seen, "code", None)
+        if callable(status):
+            with contextlib.suppress(Exception):
+                if getattr(status(), "name", "") == "UNAUTHENTICATED":
+                    return f"unauthenticated: {seen.details()}"  # type: ignore[attr-defined]
+        seen = seen.__cause__ or seen.__context__
+    return ""
 
 
 def release_lite(path: str) -> None:
@@ -79,10 +99,14 @@ class Milvus:
         if "open local milvus failed" in low:
             return (f"Milvus Lite could not open {uri}: another process may have it open "
                     "(Milvus Lite serves one process at a time)."), LITE_FIX
+        if "create index on 104 field is not supported" in low:  # 104: SPARSE_FLOAT_VECTOR
+            return (f"Milvus at {uri} has no sparse vectors, which the index's BM25 needs "
+                    f"({message})."), "Use Milvus 2.4 or later (or Milvus Lite)."
         if "does not exist" in low or "not found" in low or "can't find" in low:
             name = message.split("'")[1] if message.count("'") >= 2 else "of the index"
             return f"Milvus collection {name!r} at {uri} has disappeared.", GONE_FIX
-        if any(w in low for w in ("auth", "token", "password", "denied", "credential")):
+        if any(w in low for w in ("unauthenticated", "auth", "token", "password", "denied",
+                                  "credential", "permission")):
             return f"Milvus at {uri} refused the token ({message}).", TOKEN_FIX
         if code == 2 or "unavailable" in low or "connect" in low or "deadline" in low:
             return f"Cannot reach Milvus at {uri} ({message}).", REACH_FIX
@@ -96,8 +120,9 @@ class Milvus:
         except StoreError:
             raise
         except Exception as exc:
-            message = str(getattr(exc, "message", "") or exc).strip() or type(exc).__name__
-            text, fix = self.describe_failure(message, getattr(exc, "code", None), self.uri)
+            message = _refused(exc) or str(getattr(exc, "message", "") or exc).strip()
+            text, fix = self.describe_failure(message or type(exc).__name__,
+                                              getattr(exc, "code", None), self.uri)
             raise StoreError(text, fix=fix) from None
 
     # --- collections ------------------------------------------------------------------
@@ -131,10 +156,18 @@ class Milvus:
             for start in range(0, len(rows), batch):
                 self.client.insert(name, list(rows[start:start + batch]))
 
-    def seal(self, name: str) -> None:
-        """Flush the rows inserted and load the collection for search."""
+    def seal(self, name: str, wait_s: float = 7200.0) -> None:
+        """Flush the rows inserted, wait until a server has indexed them all (Milvus Lite
+        indexes as it flushes), and load the collection for search."""
         with self.guard():
             self.client.flush(name)
+            deadline = time.monotonic() + wait_s
+            for field in self.client.list_indexes(name):
+                while time.monotonic() < deadline:
+                    info = self.client.describe_index(name, field)
+                    if not info.get("pending_index_rows") and info.get("state") != "InProgress":
+                        break
+                    time.sleep(0.5)
             self.client.load_collection(name)
 
     def load(self, name: str) -> None:
