@@ -68,6 +68,7 @@ def build(uri: str, vectors: np.ndarray, settings: Settings) -> float:
         db.insert(NAME, [{"row": lo + i, "vector": v} for i, v in enumerate(block.tolist())])
     db.seal(NAME)
     seconds = time.perf_counter() - start
+    db.settle()
     db.close()
     return seconds
 

@@ -94,6 +94,7 @@ def write_milvus(settings: Settings, contents: Contents) -> dict[str, Any]:
     db = connect(settings)
     try:
         _write_generation(db, names, contents, manifest, index)
+        db.settle()
         reached("milvus written")  # test hook, inert in normal runs (see crashpoints)
         db.point(alias, names["meta"])
         reached("milvus switched")
