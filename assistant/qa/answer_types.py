@@ -27,6 +27,24 @@ _TITLE = re.compile(rf"\b({_TITLES})s?\b", re.I)
 # "Which official said ...?" names a role; "What did the official say?" does not ask for one.
 _NOT_MODIFIER = (r"(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|"
                  r"should|might|the|a|an|of)\b)")
+# A figure or a number word: what an answer to "how many" must hold ("three years",
+# "18,000"; not "earlier this month" or a year).
+NUMERAL = re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d|\b(one|two|three|four|five|six|seven|"
+                     r"eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|"
+                     r"sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
+                     r"billions?|trillions?|dozens?|half|several)\b", re.I)
+_CALENDAR = re.compile(rf"\b({_MONTH})\b|\b(1[89]|20)\d\d\b", re.I)
+
+
+def is_amount(text: str) -> bool:
+    """Does an entity give an amount (a count, a sum, a span), not a point in time?
+
+    >>> is_amount("three years"), is_amount("23 November 2019"), is_amount("this month")
+    (True, False, False)
+    """
+    return bool(NUMERAL.search(text)) and not _CALENDAR.search(text)
+
+
 # What kind of answer a question asks for, and how to spot one in a sentence. A number
 # word followed by a comma is a list marker ("one, more flexibility; two, ..."), not a count.
 _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (

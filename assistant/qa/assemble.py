@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .answer_types import is_amount
 from .candidates import YEAR, Scored
 from .evidence import Evidence
 from .question import Question
@@ -139,9 +140,15 @@ def short_answer(best: Scored, question: Question, evidence: Evidence) -> str | 
         return None
     note = evidence.notes[best.row]
     spans = [(e.text, e.label, e.start, e.end) for e in note.entities
-             if question.kind != "year" or YEAR.search(e.text)]
+             if (question.kind != "year" or YEAR.search(e.text))
+             and (not _amount_asked(question) or is_amount(e.text))]
     return pick_span(evidence.sentences[best.row].text, spans, question.answer_types,
                      question.text) or None
+
+
+def _amount_asked(question: Question) -> bool:
+    """"How many" or "how much": a date in the sentence ("November 2016") is no answer."""
+    return question.wh == "how" and question.answer_type == "number"
 
 
 def _expansion_in(sentence: str, question: Question) -> str | None:

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..text.nlp import Entity
-from .answer_types import MAGNITUDE, offers_type
+from .answer_types import MAGNITUDE, is_amount, offers_type
 from .documents import echoes
 from .evidence import RARE_WORD, Evidence
 from .fitted import section
@@ -239,8 +239,15 @@ def _typed_entity(sentence: str, entities: Sequence[Entity], question: Question,
     the place the question wants it (see ``_fits_question``)."""
     asked = question.text.lower()
     return any(e.label in question.answer_types and e.text.lower() not in asked
-               and not list_marker(sentence, e)
+               and not list_marker(sentence, e) and (not counts(question) or is_amount(e.text))
                and (not fit or _fits_question(sentence, e, question)) for e in entities)
+
+
+def counts(question: Question) -> bool:
+    """Does the question ask "how many" (so its answer holds a numeral)? "How much" may
+    be answered by a degree ("little", "hardly any") as well as by a sum."""
+    return question.wh == "how" and question.answer_type == "number" and (
+        question.kind != "magnitude")
 
 
 YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b")

@@ -33,6 +33,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     ("Which outlet published it?", "document", ["Global Trade Monitor"]),
     ("In what year did the ship run aground?", "factoid", ["2021"]),  # a year, not a day
     ("How many containers was the ship carrying?", "factoid", ["18,000"]),  # not "400-metre"
+    ("How many days was the ship held in Egypt?", "factoid", ["100 days"]),  # not "March"
 ])
 def test_typed_answers_open_with_a_short_answer(bot: Assistant, question: str, intent: str,
                                                 accepted: list[str]) -> None:
@@ -84,6 +85,8 @@ def test_a_follow_up_is_read_with_the_turn_before(bot: Assistant) -> None:
     "why do cats purr?",  # an everyday question no passage is near
     "Who wrote Pride and Prejudice?",  # a text that is not among the sources
     "summarize the plot of parasite, the bong joon-ho movie",  # nor is this one
+    "What is the population of Egypt?",  # a place the article names, a detail it never gives
+    "Who is the mayor of Rotterdam?",  # the same, of a port it names
 ])
 def test_refusals(bot: Assistant, question: str) -> None:
     answer = bot.ask(question)
