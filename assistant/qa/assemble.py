@@ -59,7 +59,29 @@ def choose(ranked: Sequence[Scored], question: Question, evidence: Evidence,
                                                                              evidence):
             continue
         chosen.append(cand)
-    return _with_continuations(chosen, evidence) if multi else chosen
+    if multi:
+        chosen = _with_continuations(_with_reason(chosen, question, evidence), evidence)
+    return chosen
+
+
+RESTATES = 0.8  # coverage of the question's terms above which a sentence restates it
+
+
+def _with_reason(chosen: list[Scored], question: Question, evidence: Evidence) -> list[Scored]:
+    """A why or what-if answer led by a sentence that restates the question ("experts
+    warn it is still not out of the woods") brings the next sentence of its paragraph,
+    where an article usually goes on to say why."""
+    lead = chosen[0]
+    if question.intent not in ("cause", "consequence") or lead.coverage < RESTATES:
+        return chosen
+    nxt = lead.row + 1
+    if nxt >= len(evidence.sentences) or any(c.row == nxt for c in chosen):
+        return chosen
+    here, there = evidence.sentences[lead.row], evidence.sentences[nxt]
+    if (here.doc_id, here.paragraph) != (there.doc_id, there.paragraph) or (
+            evidence.roles[nxt] != "body"):
+        return chosen
+    return [lead, replace(lead, row=nxt, score=lead.score - 0.01), *chosen[1:]]
 
 
 def _with_continuations(chosen: list[Scored], evidence: Evidence) -> list[Scored]:

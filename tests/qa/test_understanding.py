@@ -111,3 +111,11 @@ def test_markup_in_a_question_is_ignored(bot: Assistant) -> None:
     marked = bot.ask("<b>When</b> was the <i>Ever Given</i> refloated?")
     assert marked.text == plain.text and marked.citations == plain.citations
     assert marked.question == "<b>When</b> was the <i>Ever Given</i> refloated?"  # as asked
+
+
+def test_a_why_answer_that_restates_the_question_goes_on_to_the_reason(bot: Assistant) -> None:
+    # The best sentence only restates the question; the article says why in the next one.
+    answer = bot.ask("Why did the ship's troubles not end when it floated free?")
+    assert answer.intent == "cause" and not answer.abstained
+    assert "troubles did not end" in answer.citations[0].quote
+    assert "ordered the vessel seized" in answer.citations[1].quote
