@@ -119,3 +119,11 @@ def test_a_why_answer_that_restates_the_question_goes_on_to_the_reason(bot: Assi
     assert answer.intent == "cause" and not answer.abstained
     assert "troubles did not end" in answer.citations[0].quote
     assert "ordered the vessel seized" in answer.citations[1].quote
+
+
+def test_what_is_it_about_after_a_question_about_the_article_asks_about_the_article(
+        bot: Assistant) -> None:
+    answer = bot.ask("and what's it mostly about?", history=["Who wrote the article?"])
+    assert answer.intent == "document" and not answer.abstained
+    assert answer.citations[0].kind == "document"
+    assert sum(c.kind == "sentence" for c in answer.citations) >= 2  # its central sentences
