@@ -259,7 +259,9 @@ def _fits_question(sentence: str, entity: Entity, question: Question) -> bool:
     """A place answers "where" after a locative preposition ("in Bangkok"), not as the
     subject of the sentence; a count answers "how many <things>" when it counts them."""
     if question.wh == "where" and entity.label in ("GPE", "LOC", "FAC", "ORG"):
-        return bool(_LOCATIVE.search(sentence[:entity.start]))
+        # "Where does he teach?" of an author: the institution of the bio answers it
+        return bool(_LOCATIVE.search(sentence[:entity.start])) or (
+            question.aspect == "author" and entity.label == "ORG")
     if question.wh == "how" and question.focus and entity.label in ("CARDINAL", "QUANTITY"):
         after = _terms(sentence[entity.end:entity.end + 40])[:3]
         return bool(set(after) & set(_terms(question.focus)))

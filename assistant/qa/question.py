@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..config import MAX_QUESTION_CHARS
@@ -261,6 +261,7 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
         asked=asked)
 
 
+_PERSON = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
 _ABOUT_IT = re.compile(r"^\s*(and |so |ok,? )?what('s| is| was| does) (it|this|that)"
                        r"( one)?( \w+)? (about|cover|discuss|argue)\b", re.I)
 
@@ -272,6 +273,10 @@ def _inherit(reading: Reading, text: str, before: str) -> Reading:
         earlier = classify(nlp.parse(before))
         if earlier.intent == "document":
             return Reading("document", "about", (), "", reading.focus, reading.wh)
+    if _PERSON.search(text) and reading.intent != "document":
+        earlier = classify(nlp.parse(before))
+        if earlier.aspect == "author":  # "he" is the author: his bio may answer
+            return replace(reading, aspect="author")
     if reading.intent != "factoid" or reading.answer_types:
         return reading
     earlier = classify(nlp.parse(before))

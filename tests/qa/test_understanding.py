@@ -127,3 +127,10 @@ def test_what_is_it_about_after_a_question_about_the_article_asks_about_the_arti
     assert answer.intent == "document" and not answer.abstained
     assert answer.citations[0].kind == "document"
     assert sum(c.kind == "sentence" for c in answer.citations) >= 2  # its central sentences
+
+
+def test_he_after_a_question_about_the_author_is_the_author(bot: Assistant) -> None:
+    # The author's bio is no evidence for the article's content, but it answers this.
+    answer = bot.ask("where does he work?", history=["Who wrote the article?"])
+    assert not answer.abstained and "Global Trade Monitor" in answer.text
+    assert "Daniel Okafor is a senior correspondent" in answer.citations[0].quote
