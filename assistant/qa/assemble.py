@@ -45,6 +45,8 @@ def choose(ranked: Sequence[Scored], question: Question, evidence: Evidence,
     best = _lead(ranked, question, limits)
     if question.relation == "after":
         return [best, *_following(best, evidence)]
+    if question.relation == "source" and (row := _naming_speaker(question, evidence)) >= 0:
+        return [replace(best, row=row)]
     multi = question.intent in MULTI
     margin = limits.multi if multi else limits.single
     if multi and question.echo:  # the question is the article's own: its gist answers it
@@ -114,6 +116,23 @@ def _lead(ranked: Sequence[Scored], question: Question, limits: Limits) -> Score
         if typed is not None and typed.score >= ranked[0].score - limits.typed_lead:
             return typed
     return ranked[0]
+
+
+def _naming_speaker(question: Question, evidence: Evidence, reach: int = 3) -> int:
+    """The sentence naming whoever said what the turn before quoted (-1 if nobody did):
+    the quoted sentence itself, or the nearest one of its paragraph that names them."""
+    for row in question.context_rows:
+        speaker = evidence.notes[row].speaker
+        if not speaker:
+            continue
+        here = evidence.sentences[row]
+        near = sorted(range(max(0, row - reach), min(len(evidence.sentences), row + reach + 1)),
+                      key=lambda r: abs(r - row))
+        for r in near:
+            s = evidence.sentences[r]
+            if (s.doc_id, s.paragraph) == (here.doc_id, here.paragraph) and speaker in s.text:
+                return r
+    return -1
 
 
 def _following(anchor: Scored, evidence: Evidence, count: int = 2) -> list[Scored]:

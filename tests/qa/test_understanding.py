@@ -134,3 +134,11 @@ def test_he_after_a_question_about_the_author_is_the_author(bot: Assistant) -> N
     answer = bot.ask("where does he work?", history=["Who wrote the article?"])
     assert not answer.abstained and "Global Trade Monitor" in answer.text
     assert "Daniel Okafor is a senior correspondent" in answer.citations[0].quote
+
+
+def test_who_said_that_names_the_speaker_of_the_quote_before(bot: Assistant) -> None:
+    first = "Why did Egypt have every reason to settle?"
+    assert "every reason to settle" in bot.ask(first).citations[0].quote
+    answer = bot.ask("who said that?", history=[first])
+    assert answer.short_answer == "Claire Dubois"
+    assert "Claire Dubois, a maritime lawyer" in answer.citations[0].quote
