@@ -36,6 +36,23 @@ NUMERAL = re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d|\b(one|two|three|four|five|six
 _CALENDAR = re.compile(rf"\b({_MONTH})\b|\b(1[89]|20)\d\d\b", re.I)
 
 
+_SPAN_OF_TIME = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
+                           r"twelve|several|a few|many)[ -](hour|day|week|month|year|"
+                           r"decade)s?\b", re.I)
+
+
+def is_point_in_time(text: str) -> bool:
+    """Does a date entity say when (a day, a month, a year, "last week"), not how long?
+
+    >>> is_point_in_time("22 August"), is_point_in_time("three-month")
+    (True, False)
+    >>> is_point_in_time("two years ago"), is_point_in_time("the three months to May 2019")
+    (True, True)
+    """
+    return bool(_CALENDAR.search(text)) or not _SPAN_OF_TIME.search(text) or bool(
+        re.search(r"\b(ago|earlier|later|before|after|last|next|this)\b", text, re.I))
+
+
 def is_amount(text: str) -> bool:
     """Does an entity give an amount (a count, a sum, a span), not a point in time?
 

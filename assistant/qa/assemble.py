@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answer_types import is_amount
-from .candidates import YEAR, Scored
+from .candidates import YEAR, Scored, answers_kind
 from .evidence import Evidence
 from .question import Question
 
@@ -182,7 +182,7 @@ def short_answer(best: Scored, question: Question, evidence: Evidence) -> str | 
     note = evidence.notes[best.row]
     spans = [(e.text, e.label, e.start, e.end) for e in note.entities
              if (question.kind != "year" or YEAR.search(e.text))
-             and (not _amount_asked(question) or is_amount(e.text))]
+             and (not _amount_asked(question) or is_amount(e.text)) and answers_kind(e, question)]
     return pick_span(evidence.sentences[best.row].text, spans, question.answer_types,
                      question.text) or None
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..text.nlp import Entity
-from .answer_types import MAGNITUDE, is_amount, offers_type
+from .answer_types import MAGNITUDE, is_amount, is_point_in_time, offers_type
 from .documents import echoes
 from .evidence import RARE_WORD, Evidence
 from .fitted import section
@@ -239,8 +239,18 @@ def _typed_entity(sentence: str, entities: Sequence[Entity], question: Question,
     the place the question wants it (see ``_fits_question``)."""
     asked = question.text.lower()
     return any(e.label in question.answer_types and e.text.lower() not in asked
-               and not list_marker(sentence, e) and (not counts(question) or is_amount(e.text))
+               and not list_marker(sentence, e) and answers_kind(e, question)
                and (not fit or _fits_question(sentence, e, question)) for e in entities)
+
+
+def answers_kind(entity: Entity, question: Question) -> bool:
+    """"How many" wants an amount ("three years", not "November 2016"); "when" wants a
+    point in time ("22 August", not "three-month")."""
+    if counts(question):
+        return is_amount(entity.text)
+    if question.answer_type == "time" and entity.label == "DATE":
+        return is_point_in_time(entity.text)
+    return True
 
 
 def counts(question: Question) -> bool:
