@@ -41,10 +41,12 @@ ROOT = Path(__file__).parents[1]
 # The tuning part: the intent set and its conversations, the earlier sets
 # (evals/gsomia.jsonl, evals/followups.jsonl), and everyday questions no news article
 # answers (evals/offtopic.jsonl), so that the refusal of plainly unrelated questions is
-# learnt from more than a handful of examples. Never used: evals/intents/test*.jsonl,
+# learnt from more than a handful of examples, and questions about a detail of something
+# the articles mention but never give ("what's the population of Tokyo",
+# evals/attributes.jsonl). Never used: evals/intents/test*.jsonl,
 # evals/heldout.jsonl and the third article's set.
 TUNE_QUESTIONS = (ROOT / "evals/intents/tune.jsonl", ROOT / "evals/gsomia.jsonl",
-                  ROOT / "evals/offtopic.jsonl")
+                  ROOT / "evals/offtopic.jsonl", ROOT / "evals/attributes.jsonl")
 TUNE_CONVERSATIONS = (ROOT / "evals/intents/tune_conversations.jsonl",
                       ROOT / "evals/followups.jsonl")
 FITTED = ROOT / "assistant/qa/fitted.json"

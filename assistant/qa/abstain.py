@@ -27,7 +27,7 @@ from .retrieval import Passage
 FEATURES = ("cosine", "coverage", "names", "unknown_name", "unknown_terms", "unknown_nouns",
             "typed_missing", "speaker_missing", "cue", "defines", "defines_missing", "topical",
             "agree", "short", "predicate_missing", "beyond", "insists", "definition",
-            "name_missing", "remote")
+            "name_missing", "remote", "focus_unknown")
 # Below this cosine between the question and its best passage, the sources are about
 # something else; "remote" grows from 0 there to 1 at no similarity at all.
 REMOTE = 0.2
@@ -54,6 +54,7 @@ class Model:
     definition: float = 0.0
     name_missing: float = -1.0
     remote: float = -2.0
+    focus_unknown: float = -2.0
     cosine: float = 3.0
     coverage: float = 2.0
     names: float = 1.0
@@ -120,6 +121,7 @@ def features(question: Question, ranked: Sequence[Scored], lead: Scored,
         "definition": float(question.intent == "definition"),
         "name_missing": float(bool(missing_names)),
         "remote": remoteness(passages),
+        "focus_unknown": focus_unknown(question, vocabulary),
     }
 
 
@@ -168,3 +170,33 @@ def unknown_nouns(question: Question, vocabulary: frozenset[str]) -> float:
     weights = {term: weight for noun in nouns for term, weight in term_weights(noun).items()}
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t not in vocabulary) / total if total else 0.0
+
+
+def focus_head(question: Question) -> str:
+    """The common noun a definition question asks for *of* something: "population" in
+    "what is the population of Seoul", "lifespan" in "what was the pact's lifespan".
+
+    Only a focus phrase that also names the thing counts (an attribute of a thing, not
+    the thing itself, which ``defines_missing`` covers); the head is the phrase's noun
+    whose syntactic head lies outside it.
+    """
+    parsed = question.parsed
+    if parsed is None or question.intent != "definition" or " " not in question.focus:
+        return ""
+    words = set(question.focus.lower().replace("'s", " ").split())
+    inside = [t for t in parsed.tokens if t.lower in words]
+    ids = {t.i for t in inside}
+    heads = [t for t in inside if t.pos == "NOUN" and (t.head not in ids or t.head == t.i)]
+    things = [t for t in inside if t.pos in ("NOUN", "PROPN") and t not in heads]
+    # "his name" asks for the name of someone met earlier, not an attribute of a thing
+    return heads[0].text if len(heads) == 1 and things else ""
+
+
+def focus_unknown(question: Question, vocabulary: frozenset[str]) -> float:
+    """1 when the attribute a question asks for is a word the sources never use.
+
+    "What is the weather in Tokyo?" names a city the sources mention, but no source
+    says anything about weather; a paraphrase usually keeps that noun or a synonym of it.
+    """
+    terms = set(tokenize(focus_head(question)))
+    return float(bool(terms) and not terms & vocabulary)

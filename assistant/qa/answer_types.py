@@ -27,6 +27,41 @@ _TITLE = re.compile(rf"\b({_TITLES})s?\b", re.I)
 # "Which official said ...?" names a role; "What did the official say?" does not ask for one.
 _NOT_MODIFIER = (r"(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|"
                  r"should|might|the|a|an|of)\b)")
+# A figure or a number word: what an answer to "how many" must hold ("three years",
+# "18,000"; not "earlier this month" or a year).
+NUMERAL = re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d|\b(one|two|three|four|five|six|seven|"
+                     r"eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|"
+                     r"sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
+                     r"billions?|trillions?|dozens?|half|several)\b", re.I)
+_CALENDAR = re.compile(rf"\b({_MONTH})\b|\b(1[89]|20)\d\d\b", re.I)
+
+
+_SPAN_OF_TIME = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
+                           r"twelve|several|a few|many)[ -](hour|day|week|month|year|"
+                           r"decade)s?\b", re.I)
+
+
+def is_point_in_time(text: str) -> bool:
+    """Does a date entity say when (a day, a month, a year, "last week"), not how long?
+
+    >>> is_point_in_time("22 August"), is_point_in_time("three-month")
+    (True, False)
+    >>> is_point_in_time("two years ago"), is_point_in_time("the three months to May 2019")
+    (True, True)
+    """
+    return bool(_CALENDAR.search(text)) or not _SPAN_OF_TIME.search(text) or bool(
+        re.search(r"\b(ago|earlier|later|before|after|last|next|this)\b", text, re.I))
+
+
+def is_amount(text: str) -> bool:
+    """Does an entity give an amount (a count, a sum, a span), not a point in time?
+
+    >>> is_amount("three years"), is_amount("23 November 2019"), is_amount("this month")
+    (True, False, False)
+    """
+    return bool(NUMERAL.search(text)) and not _CALENDAR.search(text)
+
+
 # What kind of answer a question asks for, and how to spot one in a sentence. A number
 # word followed by a comma is a list marker ("one, more flexibility; two, ..."), not a count.
 _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .candidates import YEAR, Scored
+from .answer_types import is_amount
+from .candidates import YEAR, Scored, answers_kind
 from .evidence import Evidence
 from .question import Question
 
@@ -44,6 +45,8 @@ def choose(ranked: Sequence[Scored], question: Question, evidence: Evidence,
     best = _lead(ranked, question, limits)
     if question.relation == "after":
         return [best, *_following(best, evidence)]
+    if question.relation == "source" and (row := _naming_speaker(question, evidence)) >= 0:
+        return [replace(best, row=row)]
     multi = question.intent in MULTI
     margin = limits.multi if multi else limits.single
     if multi and question.echo:  # the question is the article's own: its gist answers it
@@ -58,7 +61,29 @@ def choose(ranked: Sequence[Scored], question: Question, evidence: Evidence,
                                                                              evidence):
             continue
         chosen.append(cand)
-    return _with_continuations(chosen, evidence) if multi else chosen
+    if multi:
+        chosen = _with_continuations(_with_reason(chosen, question, evidence), evidence)
+    return chosen
+
+
+RESTATES = 0.8  # coverage of the question's terms above which a sentence restates it
+
+
+def _with_reason(chosen: list[Scored], question: Question, evidence: Evidence) -> list[Scored]:
+    """A why or what-if answer led by a sentence that restates the question ("experts
+    warn it is still not out of the woods") brings the next sentence of its paragraph,
+    where an article usually goes on to say why."""
+    lead = chosen[0]
+    if question.intent not in ("cause", "consequence") or lead.coverage < RESTATES:
+        return chosen
+    nxt = lead.row + 1
+    if nxt >= len(evidence.sentences) or any(c.row == nxt for c in chosen):
+        return chosen
+    here, there = evidence.sentences[lead.row], evidence.sentences[nxt]
+    if (here.doc_id, here.paragraph) != (there.doc_id, there.paragraph) or (
+            evidence.roles[nxt] != "body"):
+        return chosen
+    return [lead, replace(lead, row=nxt, score=lead.score - 0.01), *chosen[1:]]
 
 
 def _with_continuations(chosen: list[Scored], evidence: Evidence) -> list[Scored]:
@@ -91,6 +116,23 @@ def _lead(ranked: Sequence[Scored], question: Question, limits: Limits) -> Score
         if typed is not None and typed.score >= ranked[0].score - limits.typed_lead:
             return typed
     return ranked[0]
+
+
+def _naming_speaker(question: Question, evidence: Evidence, reach: int = 3) -> int:
+    """The sentence naming whoever said what the turn before quoted (-1 if nobody did):
+    the quoted sentence itself, or the nearest one of its paragraph that names them."""
+    for row in question.context_rows:
+        speaker = evidence.notes[row].speaker
+        if not speaker:
+            continue
+        here = evidence.sentences[row]
+        near = sorted(range(max(0, row - reach), min(len(evidence.sentences), row + reach + 1)),
+                      key=lambda r: abs(r - row))
+        for r in near:
+            s = evidence.sentences[r]
+            if (s.doc_id, s.paragraph) == (here.doc_id, here.paragraph) and speaker in s.text:
+                return r
+    return -1
 
 
 def _following(anchor: Scored, evidence: Evidence, count: int = 2) -> list[Scored]:
@@ -139,9 +181,15 @@ def short_answer(best: Scored, question: Question, evidence: Evidence) -> str | 
         return None
     note = evidence.notes[best.row]
     spans = [(e.text, e.label, e.start, e.end) for e in note.entities
-             if question.kind != "year" or YEAR.search(e.text)]
+             if (question.kind != "year" or YEAR.search(e.text))
+             and (not _amount_asked(question) or is_amount(e.text)) and answers_kind(e, question)]
     return pick_span(evidence.sentences[best.row].text, spans, question.answer_types,
                      question.text) or None
+
+
+def _amount_asked(question: Question) -> bool:
+    """"How many" or "how much": a date in the sentence ("November 2016") is no answer."""
+    return question.wh == "how" and question.answer_type == "number"
 
 
 def _expansion_in(sentence: str, question: Question) -> str | None:

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..text.nlp import Entity
-from .answer_types import MAGNITUDE, offers_type
+from .answer_types import MAGNITUDE, is_amount, is_point_in_time, offers_type
 from .documents import echoes
 from .evidence import RARE_WORD, Evidence
 from .fitted import section
@@ -239,8 +239,25 @@ def _typed_entity(sentence: str, entities: Sequence[Entity], question: Question,
     the place the question wants it (see ``_fits_question``)."""
     asked = question.text.lower()
     return any(e.label in question.answer_types and e.text.lower() not in asked
-               and not list_marker(sentence, e)
+               and not list_marker(sentence, e) and answers_kind(e, question)
                and (not fit or _fits_question(sentence, e, question)) for e in entities)
+
+
+def answers_kind(entity: Entity, question: Question) -> bool:
+    """"How many" wants an amount ("three years", not "November 2016"); "when" wants a
+    point in time ("22 August", not "three-month")."""
+    if counts(question):
+        return is_amount(entity.text)
+    if question.answer_type == "time" and entity.label == "DATE":
+        return is_point_in_time(entity.text)
+    return True
+
+
+def counts(question: Question) -> bool:
+    """Does the question ask "how many" (so its answer holds a numeral)? "How much" may
+    be answered by a degree ("little", "hardly any") as well as by a sum."""
+    return question.wh == "how" and question.answer_type == "number" and (
+        question.kind != "magnitude")
 
 
 YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b")
@@ -252,7 +269,9 @@ def _fits_question(sentence: str, entity: Entity, question: Question) -> bool:
     """A place answers "where" after a locative preposition ("in Bangkok"), not as the
     subject of the sentence; a count answers "how many <things>" when it counts them."""
     if question.wh == "where" and entity.label in ("GPE", "LOC", "FAC", "ORG"):
-        return bool(_LOCATIVE.search(sentence[:entity.start]))
+        # "Where does he teach?" of an author: the institution of the bio answers it
+        return bool(_LOCATIVE.search(sentence[:entity.start])) or (
+            question.aspect == "author" and entity.label == "ORG")
     if question.wh == "how" and question.focus and entity.label in ("CARDINAL", "QUANTITY"):
         after = _terms(sentence[entity.end:entity.end + 40])[:3]
         return bool(set(after) & set(_terms(question.focus)))

@@ -78,6 +78,11 @@ _COMPARISON = re.compile(
     r"between (19|20)\d\d and|from (19|20)\d\d to|(still|anymore|any more) .* (19|20)\d\d|"
     r"do .* agree)\b")
 # "What happened next?": the answer is what the text tells after the event asked about.
+# "Who said that?": the speaker of what the answer before quoted.
+_SOURCE = re.compile(r"\bwho (said|says|made|claims?|claimed|argued|argues|thinks|stated) "
+                     r"(that|this|it)\b|\bwho('s| is| was) (the )?source\b|\bsource (for|of) "
+                     r"(that|this)\b|\bwho('s| is| was) (being )?quoted\b|\bwho (is|was) "
+                     r"that\b|\bwhose (words|view|quote)\b")
 _AFTER = re.compile(r"\bwhat (actually )?happened (next|after|then|later)\b|\bwhat came (next|"
                     r"after)\b|\bwhat did .* do (after|next|then|once)\b|\bwhat happened .*"
                     r"\b(after|then)\b|\bafter that\b|\bnext\?")
@@ -118,7 +123,7 @@ class Reading:
     kind: str = ""  # "duration", "magnitude", "yesno" or ""
     focus: str = ""  # head noun of "which court", or the term a definition asks about
     wh: str = ""  # the question word: who, what, which, where, when, how, why, ...
-    relation: str = ""  # of a comparison: "after" (what happened next), "order" or ""
+    relation: str = ""  # "after" (what happened next), "order", "source" (who said it) or ""
 
 
 def classify(parsed: Parsed) -> Reading:
@@ -128,6 +133,8 @@ def classify(parsed: Parsed) -> Reading:
     wh, types, kind, focus = expected(parsed, low)
     if _bare_name(parsed):  # "Botto?" asks who or what Botto is
         return Reading("definition", "", (), "", text.strip(" ?!."), "what")
+    if _SOURCE.search(low):
+        return Reading("factoid", "", PERSONISH, "", "", "who", "source")
     aspect = _document_aspect(low)
     if aspect:
         return Reading("document", aspect, types, kind, focus, wh)

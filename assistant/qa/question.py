@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..config import MAX_QUESTION_CHARS
@@ -243,7 +243,7 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
     parsed = nlp.parse(text)
     reading = classify(parsed)
     if query != text:
-        reading = _inherit(reading, earlier[-1])
+        reading = _inherit(reading, text, earlier[-1])
     mentions = find(parsed, corpus) if query == text else find(nlp.parse(query), corpus)
     expansion = " ".join(f for m in mentions for f in m.forms)
     documents = corpus.documents if corpus is not None else ()
@@ -261,8 +261,22 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
         asked=asked)
 
 
-def _inherit(reading: Reading, before: str) -> Reading:
-    """An elliptic follow-up ("And Tokyo?") asks what the turn before asked."""
+_PERSON = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
+_ABOUT_IT = re.compile(r"^\s*(and |so |ok,? )?what('s| is| was| does) (it|this|that)"
+                       r"( one)?( \w+)? (about|cover|discuss|argue)\b", re.I)
+
+
+def _inherit(reading: Reading, text: str, before: str) -> Reading:
+    """An elliptic follow-up ("And Tokyo?") asks what the turn before asked; "what's it
+    about?" after a question about an article asks what that article is about."""
+    if _ABOUT_IT.match(text):
+        earlier = classify(nlp.parse(before))
+        if earlier.intent == "document":
+            return Reading("document", "about", (), "", reading.focus, reading.wh)
+    if _PERSON.search(text) and reading.intent != "document":
+        earlier = classify(nlp.parse(before))
+        if earlier.aspect == "author":  # "he" is the author: his bio may answer
+            return replace(reading, aspect="author")
     if reading.intent != "factoid" or reading.answer_types:
         return reading
     earlier = classify(nlp.parse(before))

@@ -85,3 +85,19 @@ def test_remote_questions_weigh_against_answering() -> None:
     assert remoteness([passage(0.5)]) == 0.0
     assert remoteness([passage(0.0)]) == 1.0
     assert 0.0 < remoteness([passage(0.1)]) < 1.0
+
+
+def test_when_wants_a_point_in_time_and_how_many_an_amount() -> None:
+    from assistant.qa.candidates import answers_kind
+    from assistant.text.nlp import Entity
+
+    def date(text: str) -> Entity:
+        return Entity(text, "DATE", 0, len(text))
+
+    when = analyse("When did Seoul give Tokyo its notice?")
+    assert answers_kind(date("22 August"), when) and answers_kind(date("last week"), when)
+    assert not answers_kind(date("three-month"), when)
+    how_many = analyse("How many years has the pact existed?")
+    assert answers_kind(date("three years"), how_many)
+    assert not answers_kind(date("November 2016"), how_many)
+    assert not answers_kind(date("earlier this month"), how_many)

@@ -40,23 +40,28 @@ SETS = {
     "followups": ("followups.jsonl", "gsomia", {"answer_accuracy": 0.85},
                   {"false_refusal_rate": 0.04}),
     "everyday questions": ("offtopic.jsonl", "gsomia", {"refusal_rate": 0.90}, {}),
+    "details never given": ("attributes.jsonl", "gsomia", {"refusal_rate": 0.38},
+                            {"false_refusal_rate": 0.10}),
     # Never tuned on:
     "test (never tuned)": ("intents/test.jsonl", "gsomia", {
-        "hit@3": 0.81, "answer_accuracy": 0.69, "refusal_rate": 0.25},
-        {"false_refusal_rate": 0.04}),
+        "hit@3": 0.81, "answer_accuracy": 0.69, "refusal_rate": 0.30},
+        {"false_refusal_rate": 0.03}),
     "test conversations (never tuned)": ("intents/test_conversations.jsonl", "gsomia",
                                          {"answer_accuracy": 0.64}, {"false_refusal_rate": 0.03}),
     "heldout (never tuned)": ("heldout.jsonl", "gsomia", {
         "hit@3": 0.80, "answer_accuracy": 0.80, "refusal_rate": 0.40},
         {"false_refusal_rate": 0.03}),
     "third article (never tuned)": ("intents/third.jsonl", "third", {
-        "hit@3": 0.86, "answer_accuracy": 0.76, "refusal_rate": 0.13},
-        {"false_refusal_rate": 0.06}),
+        "hit@3": 0.86, "answer_accuracy": 0.76, "refusal_rate": 0.27},
+        {"false_refusal_rate": 0.04}),
     "third article conversations (never tuned)": (
         "intents/third_conversations.jsonl", "third", {"answer_accuracy": 0.76},
         {"false_refusal_rate": 0.06}),
     "everyday questions, third article (never tuned there)": (
         "offtopic.jsonl", "third", {"refusal_rate": 0.85}, {}),
+    "details never given, third article (never tuned)": (
+        "intents/third_attributes.jsonl", "third", {"refusal_rate": 0.32},
+        {"false_refusal_rate": 0.25}),
 }
 
 

@@ -33,6 +33,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     ("Which outlet published it?", "document", ["Global Trade Monitor"]),
     ("In what year did the ship run aground?", "factoid", ["2021"]),  # a year, not a day
     ("How many containers was the ship carrying?", "factoid", ["18,000"]),  # not "400-metre"
+    ("How many days was the ship held in Egypt?", "factoid", ["100 days"]),  # not "March"
 ])
 def test_typed_answers_open_with_a_short_answer(bot: Assistant, question: str, intent: str,
                                                 accepted: list[str]) -> None:
@@ -84,6 +85,8 @@ def test_a_follow_up_is_read_with_the_turn_before(bot: Assistant) -> None:
     "why do cats purr?",  # an everyday question no passage is near
     "Who wrote Pride and Prejudice?",  # a text that is not among the sources
     "summarize the plot of parasite, the bong joon-ho movie",  # nor is this one
+    "What is the population of Egypt?",  # a place the article names, a detail it never gives
+    "Who is the mayor of Rotterdam?",  # the same, of a port it names
 ])
 def test_refusals(bot: Assistant, question: str) -> None:
     answer = bot.ask(question)
@@ -108,3 +111,34 @@ def test_markup_in_a_question_is_ignored(bot: Assistant) -> None:
     marked = bot.ask("<b>When</b> was the <i>Ever Given</i> refloated?")
     assert marked.text == plain.text and marked.citations == plain.citations
     assert marked.question == "<b>When</b> was the <i>Ever Given</i> refloated?"  # as asked
+
+
+def test_a_why_answer_that_restates_the_question_goes_on_to_the_reason(bot: Assistant) -> None:
+    # The best sentence only restates the question; the article says why in the next one.
+    answer = bot.ask("Why did the ship's troubles not end when it floated free?")
+    assert answer.intent == "cause" and not answer.abstained
+    assert "troubles did not end" in answer.citations[0].quote
+    assert "ordered the vessel seized" in answer.citations[1].quote
+
+
+def test_what_is_it_about_after_a_question_about_the_article_asks_about_the_article(
+        bot: Assistant) -> None:
+    answer = bot.ask("and what's it mostly about?", history=["Who wrote the article?"])
+    assert answer.intent == "document" and not answer.abstained
+    assert answer.citations[0].kind == "document"
+    assert sum(c.kind == "sentence" for c in answer.citations) >= 2  # its central sentences
+
+
+def test_he_after_a_question_about_the_author_is_the_author(bot: Assistant) -> None:
+    # The author's bio is no evidence for the article's content, but it answers this.
+    answer = bot.ask("where does he work?", history=["Who wrote the article?"])
+    assert not answer.abstained and "Global Trade Monitor" in answer.text
+    assert "Daniel Okafor is a senior correspondent" in answer.citations[0].quote
+
+
+def test_who_said_that_names_the_speaker_of_the_quote_before(bot: Assistant) -> None:
+    first = "Why did Egypt have every reason to settle?"
+    assert "every reason to settle" in bot.ask(first).citations[0].quote
+    answer = bot.ask("who said that?", history=[first])
+    assert answer.short_answer == "Claire Dubois"
+    assert "Claire Dubois, a maritime lawyer" in answer.citations[0].quote
