@@ -227,3 +227,14 @@ def test_the_real_model_cites_the_same_sentences_from_both_stores(
         assert (b.short_answer, b.abstained) == (a.short_answer, a.abstained), question
         assert [(c.source_id, c.start, c.end) for c in b.citations] == \
             [(c.source_id, c.start, c.end) for c in a.citations], question
+
+
+def test_the_scale_bench_measures_milvus_from_a_new_serving_process(tmp_path: Path) -> None:
+    from assistant.cli.milvus_scale import run_milvus_scale
+
+    settings = Settings(hnsw_threshold=1000, milvus_uri=str(tmp_path / "scale.db"))
+    [row] = run_milvus_scale([2000], settings, progress=lambda _msg: None, n_queries=20)
+    assert row["n"] == 2000 and row["data"] == "lowrank" and row["build_s"] > 0
+    assert row["disk_mib"] > 0 and row["serve"]["rss_mib"] > 0
+    assert row["chosen"]["recall@10"] >= 0.95  # HNSW (at or above the threshold)
+    assert row["chosen"]["search_ms_p95"] >= row["chosen"]["search_ms_p50"] > 0
