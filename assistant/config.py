@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,15 @@ class Settings:
     api_max_inflight: int = 24
     api_threads: int = 0
     workers: int = 1
+    # The store backend (issue 14): "faiss" files in `index`, or "milvus" collections at
+    # milvus_uri: a file path ending in .db is Milvus Lite, http(s)://host:port a server
+    # or cluster ("" = <index>.milvus.db beside the index folder). milvus_token is the
+    # server's token or "user:password"; milvus_collection names the alias (and prefixes
+    # the collections) so several indexes can share one server.
+    store: str = "faiss"
+    milvus_uri: str = ""
+    milvus_token: str = ""
+    milvus_collection: str = "assistant"
 
     def __post_init__(self) -> None:
         for name in ("sources", "index", "feedback_log"):  # accept str as documented
@@ -115,6 +125,12 @@ class Settings:
         for name in ("query_batch", "api_max_inflight", "workers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1.", fix="Use a positive number.")
+        _check_store(self.store, self.milvus_uri, self.milvus_collection)
+        if self.store == "milvus" and self.workers > 1 and not _is_server(self.milvus_uri):
+            raise ConfigError("Milvus Lite serves one process at a time, so it cannot back "
+                              f"{self.workers} worker processes.",
+                              fix="Use --workers 1, or run a Milvus server and set "
+                                  "ASSISTANT_MILVUS_URI=http://host:19530.")
         if self.overlap_sentences < 0:
             raise ConfigError("overlap_sentences must be 0 or more.", fix="Use 0 or 1.")
 
@@ -122,6 +138,15 @@ class Settings:
     def lanes(self) -> int:
         """Query encoders running at once: ``query_lanes``, or one per core."""
         return self.query_lanes or max(1, os.cpu_count() or 1)
+
+    @property
+    def resolved_milvus_uri(self) -> str:
+        """``milvus_uri``, or Milvus Lite's file beside the index folder.
+
+        >>> Settings(index=Path("data/index")).resolved_milvus_uri
+        'data/index.milvus.db'
+        """
+        return self.milvus_uri or str(self.index.with_name(self.index.name + ".milvus.db"))
 
     @property
     def resolved_model_path(self) -> str:
@@ -142,6 +167,26 @@ class Settings:
                 continue
             values[f.name] = _parse(f.name, raw, f.type)
         return cls(**values)
+
+
+STORES = ("faiss", "milvus")
+
+
+def _is_server(uri: str) -> bool:
+    return uri.startswith(("http://", "https://", "tcp://", "grpc://"))
+
+
+def _check_store(store: str, uri: str, collection: str) -> None:
+    """The store settings, refused with one line naming the fix when they cannot work."""
+    if store not in STORES:
+        raise ConfigError(f"Unknown store {store!r}.", fix=f"Use one of: {', '.join(STORES)}.")
+    if uri and not _is_server(uri) and not uri.endswith(".db"):
+        raise ConfigError(f"Milvus URI {uri!r} is neither a server address nor a Milvus Lite "
+                          "file.", fix="Use http://host:19530 for a server, or a path ending "
+                                       "in .db (such as ./index.milvus.db) for Milvus Lite.")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,180}", collection):
+        raise ConfigError(f"Milvus collection name {collection!r} is not valid.",
+                          fix="Use letters, digits and underscores, starting with a letter.")
 
 
 def _parse(name: str, raw: str, kind: Any) -> Any:

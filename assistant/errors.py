@@ -51,6 +51,10 @@ class ModelError(AssistantError):
     """The embedding model cannot be loaded."""
 
 
+class StoreError(AssistantError):
+    """The index store (a Milvus server or Milvus Lite file) cannot be reached or used."""
+
+
 __all__ = [
     "AssistantError",
     "ConfigError",
@@ -58,5 +62,6 @@ __all__ = [
     "ModelError",
     "QuestionError",
     "SourceError",
+    "StoreError",
     "UsageError",
 ]

@@ -58,9 +58,11 @@ def _register_bench(sub: Any) -> None:
     p.add_argument("--questions", type=Path, default=Path("evals/gsomia.jsonl"),
                    help="question set (default evals/gsomia.jsonl)")
     p.add_argument("--scale", metavar="N,N,...",
-                   help="instead: FAISS index types on synthetic corpora of these sizes")
-    p.add_argument("--data", choices=("uniform", "lowrank"), default="uniform",
-                   help="--scale vectors: uniform on the sphere (worst case) or low-rank")
+                   help="instead: FAISS index types (or with --store milvus, Milvus) on "
+                        "synthetic corpora of these sizes")
+    p.add_argument("--data", choices=("uniform", "lowrank"),
+                   help="--scale vectors: uniform on the sphere (worst case; the default) or "
+                        "low-rank (the default with --store milvus)")
     p.add_argument("--hnsw-m", type=positive, default=32, metavar="M",
                    help="--scale: HNSW links per node (default 32, as the index uses)")
     p.add_argument("--ef-construction", type=positive, default=64, metavar="N",
@@ -136,11 +138,18 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    if args.scale:
+    if args.scale and settings.store == "milvus":
+        from .milvus_scale import print_milvus_scale, run_milvus_scale
+        from .scale import parse_sizes
+
+        result: Any = run_milvus_scale(parse_sizes(args.scale), settings.replace(
+            hnsw_m=args.hnsw_m), progress=say, data=args.data or "lowrank")
+        print_milvus_scale(result)
+    elif args.scale:
         from .scale import parse_sizes, print_scale, run_scale
 
-        result: Any = run_scale(parse_sizes(args.scale), progress=say, data=args.data,
-                                m=args.hnsw_m, ef_construction=args.ef_construction)
+        result = run_scale(parse_sizes(args.scale), progress=say, data=args.data or "uniform",
+                           m=args.hnsw_m, ef_construction=args.ef_construction)
         print_scale(result)
     elif args.http:
         from .http_bench import run_http

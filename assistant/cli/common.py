@@ -18,22 +18,28 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..config import MODES, Settings
+from ..config import MODES, STORES, Settings
 
 EXAMPLE = "Why did Seoul threaten to end the pact in 2019?"
 AddArgs = Callable[[argparse.ArgumentParser], None]
 Handler = Callable[[argparse.Namespace], int]
 _NOISY = ("httpx", "urllib3", "sentence_transformers", "transformers", "faiss", "bm25s",
-          "gradio", "asyncio", "matplotlib", "PIL")
+          "gradio", "asyncio", "matplotlib", "PIL", "pymilvus", "milvus_lite", "grpc")
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
-    """``--sources``, ``--index`` and ``--model-path``: where things live."""
+    """``--sources``, ``--index``, ``--model-path``, ``--store`` and ``--milvus-uri``:
+    where things live."""
     parser.add_argument("--sources", type=Path,
                         help="sources folder (ASSISTANT_SOURCES; ./sources)")
     parser.add_argument("--index", type=Path, help="index folder (ASSISTANT_INDEX; ./index)")
     parser.add_argument("--model-path", help="sentence-transformers model folder "
                         "(ASSISTANT_MODEL_PATH; the bundled all-MiniLM-L6-v2)")
+    parser.add_argument("--store", choices=STORES,
+                        help="index backend (ASSISTANT_STORE; faiss files in --index)")
+    parser.add_argument("--milvus-uri", metavar="URI",
+                        help="--store milvus: a .db file (Milvus Lite) or http://host:19530 "
+                             "(ASSISTANT_MILVUS_URI; <index>.milvus.db)")
 
 
 def add_retrieval(parser: argparse.ArgumentParser) -> None:
@@ -60,6 +66,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         sources=getattr(args, "sources", None),
         index=getattr(args, "index", None),
         model_path=getattr(args, "model_path", None),
+        store=getattr(args, "store", None),
+        milvus_uri=getattr(args, "milvus_uri", None),
         top_k=getattr(args, "top_k", None),
         mode=getattr(args, "mode", None),
     )

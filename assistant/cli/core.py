@@ -14,6 +14,7 @@ import textwrap
 import time
 from typing import Any
 
+from ..config import Settings
 from .common import add_common, add_retrieval, say, settings_from
 
 
@@ -41,7 +42,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     manifest = build_index(settings, make_embedder(settings), progress=say)
     counts = manifest["counts"]
     print(f"Indexed {counts['documents']} documents into {counts['chunks']} chunks "
-          f"({counts['sentences']} sentences) at {settings.index} "
+          f"({counts['sentences']} sentences) at {where(settings)} "
           f"in {time.perf_counter() - start:.1f} s.")
     return 0
 
@@ -88,16 +89,30 @@ def format_answer(answer: Any, width: int = 88) -> str:
     return "\n".join(lines)
 
 
+def where(settings: Settings) -> str:
+    """Where the index lives: its folder, or its Milvus URI and alias."""
+    if settings.store == "milvus":
+        return f"Milvus {settings.resolved_milvus_uri} (alias {settings.milvus_collection})"
+    return str(settings.index)
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from ..store import index_info, make_embedder, read_manifest, staleness
 
     settings = settings_from(args)
-    if not (settings.index / "manifest.json").exists():
-        print(f"No index at {settings.index}. Run `assistant index` to build it.")
+    if settings.store == "milvus":
+        from ..store.milvus_index import read_milvus_manifest
+
+        manifest = read_milvus_manifest(settings)
+    elif (settings.index / "manifest.json").exists():
+        manifest = read_manifest(settings.index)
+    else:
+        manifest = None
+    if manifest is None:
+        print(f"No index at {where(settings)}. Run `assistant index` to build it.")
         return 1
-    manifest = read_manifest(settings.index)
     reason = staleness(manifest, index_info(settings, make_embedder(settings)))
     counts = manifest["counts"]
-    print(f"Index {settings.index}: built {manifest['created_at']}, {counts['documents']} "
+    print(f"Index {where(settings)}: built {manifest['created_at']}, {counts['documents']} "
           f"documents, {counts['chunks']} chunks; {'stale: ' + reason if reason else 'fresh'}.")
     return 0

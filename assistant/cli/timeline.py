@@ -40,11 +40,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
     start = parse_bound(args.date_from, "--from") if args.date_from is not None else None
     end = parse_bound(args.date_to, "--to") if args.date_to is not None else None
-    from ..store import ensure_index, load_index, make_embedder
+    from ..store import ensure_index, load_store, make_embedder
 
     settings = settings_from(args)
     manifest = ensure_index(settings, make_embedder(settings), progress=say)
-    timeline = Timeline(load_index(settings.index, manifest))
+    timeline = Timeline(load_store(settings, manifest))
     entries = timeline.entries(args.source, start, end)
     if args.json:
         print(json.dumps(timeline_json(entries), ensure_ascii=False, indent=2))

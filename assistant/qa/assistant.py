@@ -26,7 +26,7 @@ from ..store import (
     cap_threads,
     ensure_index,
     index_info,
-    load_index,
+    load_store,
     make_embedder,
     staleness,
 )
@@ -97,7 +97,7 @@ class Assistant:
         cap_threads()
         embedder = make_embedder(settings)
         manifest = ensure_index(settings, embedder, rebuild=rebuild, progress=progress)
-        assistant = cls(settings, embedder, load_index(settings.index, manifest))
+        assistant = cls(settings, embedder, load_store(settings, manifest))
         embedder.encode_query("warm up")  # the first real question is then as fast as any
         return assistant
 
@@ -117,7 +117,7 @@ class Assistant:
             return False
         with self._swap:
             manifest = ensure_index(self.settings, self.embedder, progress=progress)
-            self._install(load_index(self.settings.index, manifest))
+            self._install(load_store(self.settings, manifest))
         return True
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,

@@ -1,5 +1,8 @@
 """Retrieval: rank chunks for a question by dense (FAISS), BM25, or both fused by RRF.
 
+An index held in Milvus brings its own ``searcher``: the four rankings (chunks and
+sentences, dense and BM25) then come from Milvus, and are fused here all the same.
+
 Reciprocal rank fusion scores a chunk by ``sum(1 / (rrf_k + rank))`` over the two
 rankings, so neither retriever's score scale matters:
 
@@ -87,8 +90,10 @@ class Retriever:
         self.data = data
         self.rrf_k = rrf_k
         self.candidates = candidates
-        self.bm25 = bm25_from(data.chunk_bm25)
-        self.window_bm25 = bm25_from(data.window_bm25)
+        self.searcher = data.searcher  # None: FAISS and the stored BM25 matrices
+        if self.searcher is None:
+            self.bm25 = bm25_from(data.chunk_bm25)
+            self.window_bm25 = bm25_from(data.window_bm25)
         rows = {s.id: i for i, s in enumerate(data.sentences)}
         self.sentence_chunks: list[list[int]] = [[] for _ in data.sentences]
         for ci, chunk in enumerate(data.chunks):
@@ -105,23 +110,34 @@ class Retriever:
     @cached_property
     def chunk_vocabulary(self) -> frozenset[str]:
         """Every term of every chunk, as read from the stored chunk BM25 matrix."""
+        if self.searcher is not None:
+            return frozenset(self.searcher.vocabulary)
         return frozenset(self.data.chunk_bm25.vocab)
 
     def common_chunk_terms(self, share: float) -> frozenset[str]:
         """Terms found in more than ``share`` of the chunks (a column's length is its count)."""
-        matrix = self.data.chunk_bm25
-        counts = np.diff(matrix.indptr).tolist()
-        return frozenset(t for t, n in zip(matrix.vocab, counts, strict=True)
-                         if n > share * matrix.rows)
+        if self.searcher is not None:
+            vocab, counts = self.searcher.vocabulary, self.searcher.term_counts
+            rows = len(self.data.chunks)
+        else:
+            matrix = self.data.chunk_bm25
+            vocab, counts, rows = matrix.vocab, np.diff(matrix.indptr).tolist(), matrix.rows
+        return frozenset(t for t, n in zip(vocab, counts, strict=True) if n > share * rows)
 
     def dense_scores(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        if self.searcher is not None:
+            return list(self.searcher.chunks_dense(qvec, n))
         scores, ids = self.data.chunk_index.search(qvec.reshape(1, -1).astype(np.float32), n)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def bm25_scores(self, tokens: Sequence[str], n: int) -> list[tuple[int, float]]:
+        if self.searcher is not None:
+            return list(self.searcher.chunks_bm25(tokens, n)) if tokens else []
         return _top(self.bm25.get_scores(list(tokens)), n) if tokens else []
 
     def sentence_dense(self, qvec: np.ndarray, n: int) -> list[int]:
+        if self.searcher is not None:
+            return self._by_sentence(list(self.searcher.sentences_dense(qvec, n * 3)), n)
         index = self.data.sentence_index
         if index is None:  # an index built before sentences had their own FAISS file
             return self._by_sentence(_top(self.data.sentence_vectors @ qvec, n * 3), n)
@@ -134,6 +150,8 @@ class Retriever:
     def sentence_bm25(self, tokens: Sequence[str], n: int) -> list[int]:
         if not tokens:
             return []
+        if self.searcher is not None:
+            return self._by_sentence(list(self.searcher.windows_bm25(tokens, n * 3)), n)
         return self._by_sentence(_top(self.window_bm25.get_scores(list(tokens)), n * 3), n)
 
     def _by_sentence(self, ranked: list[tuple[int, float]], n: int) -> list[int]:
@@ -162,6 +180,8 @@ class Retriever:
         return [replace(p, rank=r) for r, p in enumerate(list(ordered.values())[:k], start=1)]
 
     def cosine(self, qvec: np.ndarray, chunk: int) -> float:
+        if self.searcher is not None:
+            return float(np.dot(self.searcher.chunk_vector(chunk), qvec))
         return float(np.dot(self.data.chunk_index.reconstruct(chunk), qvec))
 
     def search(

@@ -1,9 +1,10 @@
-"""Store: embed texts and keep the index, on disk (FAISS, arrays, JSON Lines) with its manifest.
+"""Store: embed texts and keep the index, on disk (FAISS, arrays, JSON Lines) or in Milvus.
 
 Everything that turns chunks into searchable vectors and lexical matrices, writes
 them atomically, and reads them back only after their checksums match the manifest:
 the embedder (PyTorch or its ONNX export), the embedding cache, FAISS, BM25 and the
-index folder itself. Building the index from the sources lives here too
+index folder itself, or the same index as Milvus collections (:mod:`.milvus_index`,
+chosen by ``Settings.store``). Building the index from the sources lives here too
 (:mod:`.build`), since it is ingest followed by storing.
 
 >>> from assistant.store import choose_index_type
@@ -19,6 +20,7 @@ from .build import (
     embedding_cache_dir,
     ensure_index,
     index_info,
+    load_store,
     make_embedder,
 )
 from .disk import FORMAT_VERSION, MANIFEST, IndexData, load_index, read_manifest, staleness
@@ -27,5 +29,5 @@ from .faiss_index import choose_index_type
 
 __all__ = ["FORMAT_VERSION", "MANIFEST", "Embedder", "IndexData", "TermMatrix", "bm25_from",
            "build_bm25", "build_index", "cap_threads", "choose_index_type",
-           "embedding_cache_dir", "ensure_index", "index_info", "load_index", "make_embedder",
-           "read_manifest", "sentence_windows", "staleness"]
+           "embedding_cache_dir", "ensure_index", "index_info", "load_index", "load_store",
+           "make_embedder", "read_manifest", "sentence_windows", "staleness"]

@@ -14,16 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..errors import StoreError
 from ..ingest import chunk_documents, fingerprint, load_documents, with_header
 from ..ingest.events import EVENTS_VERSION, extract_events
 from ..text import nlp, tokenizer_fingerprint
 from ..text.annotate import ANNOTATION_VERSION, annotate
 from . import vector_cache
 from .bm25 import build_bm25
+from .contents import Contents
 from .crashpoints import reached
 from .disk import (
     FORMAT_VERSION,
     MANIFEST,
+    IndexData,
+    load_index,
     make_manifest,
     read_manifest,
     serialize,
@@ -52,7 +56,34 @@ def index_info(settings: Settings, embedder: Embedder) -> dict[str, Any]:
 
 def build_index(settings: Settings, embedder: Embedder,
                 progress: Progress | None = None) -> dict[str, Any]:
-    """Read, clean, chunk and embed the sources; write the index atomically."""
+    """Read, clean, chunk and embed the sources; write the index atomically (to the FAISS
+    folder, or as a new Milvus generation behind its alias)."""
+    say = progress or (lambda _msg: None)
+    contents = prepare(settings, embedder, progress)
+    if settings.store == "milvus":
+        from .milvus_index import write_milvus
+
+        manifest = write_milvus(settings, contents)
+        say(f"Wrote index to Milvus at {settings.resolved_milvus_uri} "
+            f"(alias {settings.milvus_collection}).")
+        return manifest
+    index_type = choose_index_type(len(contents.chunks), settings.index_type,
+                                   settings.hnsw_threshold)
+    files = serialize(contents.documents, contents.chunks, contents.sentences,
+                      contents.chunk_vectors, contents.sentence_vectors, contents.bm25,
+                      contents.notes, index_type, events=contents.events, m=settings.hnsw_m,
+                      ef_search=settings.hnsw_ef_search)
+    manifest = make_manifest(files, {**contents.info,
+                                     "dimension": int(contents.chunk_vectors.shape[1]),
+                                     "index_type": index_type}, contents.counts)
+    write_index(settings.index, files, manifest)
+    say(f"Wrote index to {settings.index}.")
+    return manifest
+
+
+def prepare(settings: Settings, embedder: Embedder,
+            progress: Progress | None = None) -> Contents:
+    """Everything an index holds, computed from the sources; nothing written yet."""
     say = progress or (lambda _msg: None)
     info = index_info(settings, embedder)
     docs = load_documents(settings.sources)
@@ -71,17 +102,8 @@ def build_index(settings: Settings, embedder: Embedder,
     parses = nlp.parse_many(s.text for s in sentences)
     notes = annotate(parses, [s.doc_id for s in sentences])
     events = extract_events(docs, sentences, parses)
-    index_type = choose_index_type(len(chunks), settings.index_type, settings.hnsw_threshold)
-    files = serialize(docs, chunks, sentences, vectors[: len(chunks)], vectors[len(chunks):],
-                      bm25, notes, index_type, events=events, m=settings.hnsw_m,
-                      ef_search=settings.hnsw_ef_search)
-    counts = {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences),
-              "events": len(events)}
-    manifest = make_manifest(files, {**info, "dimension": int(vectors.shape[1]),
-                                     "index_type": index_type}, counts)
-    write_index(settings.index, files, manifest)
-    say(f"Wrote index to {settings.index}.")
-    return manifest
+    return Contents(list(docs), list(chunks), list(sentences), vectors[: len(chunks)],
+                    vectors[len(chunks):], bm25, list(notes), list(events), info)
 
 
 def embedding_cache_dir(settings: Settings) -> Path:
@@ -120,6 +142,8 @@ def cap_threads() -> None:
 def ensure_index(settings: Settings, embedder: Embedder, *, rebuild: bool = False,
                  progress: Progress | None = None) -> dict[str, Any]:
     """The manifest of an index that matches the sources, building one if needed."""
+    if settings.store == "milvus":
+        return _ensure_milvus(settings, embedder, rebuild=rebuild, progress=progress)
     index = Path(settings.index)
     if rebuild or (not (index / "manifest.json").exists() and not _has_leftovers(index)):
         if not rebuild:
@@ -136,6 +160,41 @@ def ensure_index(settings: Settings, embedder: Embedder, *, rebuild: bool = Fals
         log.warning("Index at %s is stale (%s); rebuilding.", index, reason)
         return build_index(settings, embedder, progress)
     return manifest
+
+
+def _ensure_milvus(settings: Settings, embedder: Embedder, *, rebuild: bool,
+                   progress: Progress | None) -> dict[str, Any]:
+    from .milvus_index import FORMAT, read_milvus_manifest
+
+    where = f"Milvus at {settings.resolved_milvus_uri} (alias {settings.milvus_collection})"
+    manifest = None if rebuild else read_milvus_manifest(settings)
+    if manifest is None:
+        if not rebuild:
+            log.info("No index in %s; building it.", where)
+        return build_index(settings, embedder, progress)
+    if manifest.get("format_version") != FORMAT:
+        reason: str | None = f"format {manifest.get('format_version')!r}, not {FORMAT}"
+    else:
+        reason = staleness(manifest, index_info(settings, embedder))
+    if reason:
+        log.warning("Index in %s is stale (%s); rebuilding.", where, reason)
+        return build_index(settings, embedder, progress)
+    return manifest
+
+
+def load_store(settings: Settings, manifest: dict[str, Any] | None = None) -> IndexData:
+    """The index the settings name: the FAISS folder, or the Milvus generation the
+    manifest (by default the alias's) names."""
+    if settings.store != "milvus":
+        return load_index(settings.index, manifest)
+    from .milvus_index import load_milvus, read_milvus_manifest
+
+    manifest = manifest or read_milvus_manifest(settings)
+    if manifest is None:
+        raise StoreError(f"There is no index in Milvus at {settings.resolved_milvus_uri} "
+                         f"(alias {settings.milvus_collection}).",
+                         fix="Run `assistant index --store milvus` to build it.")
+    return load_milvus(settings, manifest)
 
 
 def _format_of(index: Path) -> Any:

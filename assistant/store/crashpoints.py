@@ -13,6 +13,12 @@ instead of racing a timer. The points, in the order a build reaches them:
 - ``files synced``: the temporary folder complete and synced, not yet swapped in;
 - ``swapped``: the new index swapped in, the previous one not yet removed.
 
+A build into Milvus (``ASSISTANT_STORE=milvus``) reaches, after ``embedded``:
+
+- ``milvus written``: the new generation's collections written, flushed and loaded, the
+  alias still on the previous one;
+- ``milvus switched``: the alias moved to the new generation, older ones not yet dropped.
+
 >>> reached("embedded")  # not named by ASSISTANT_TEST_KILL_AT: nothing happens
 """
 

@@ -57,7 +57,11 @@ FIX = "Run `assistant index` to rebuild it."
 
 @dataclass
 class IndexData:
-    """Everything a loaded index holds; ``chunk_index`` is a FAISS index."""
+    """Everything a loaded index holds; ``chunk_index`` is a FAISS index.
+
+    An index loaded from Milvus has no FAISS indexes or BM25 matrices here (``None``):
+    its ``searcher`` answers the dense and BM25 searches instead.
+    """
 
     manifest: dict[str, Any]
     documents: list[Document]
@@ -65,12 +69,13 @@ class IndexData:
     sentences: list[Sentence]
     chunk_index: Any
     sentence_vectors: np.ndarray
-    chunk_bm25: TermMatrix  # one row per chunk
-    window_bm25: TermMatrix  # one row per sentence (its window)
+    chunk_bm25: TermMatrix | None  # one row per chunk
+    window_bm25: TermMatrix | None  # one row per sentence (its window)
     # FAISS index over the sentence vectors (None for an index built before it existed).
     sentence_index: Any = None
     notes: list[Note] = field(default_factory=list)  # one per sentence, in order
     events: list[Event] = field(default_factory=list)  # dated events, in document order
+    searcher: Any = None  # a MilvusSearch, for an index held in Milvus
 
 
 def _sha256(data: bytes) -> str:
