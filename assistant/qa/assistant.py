@@ -148,7 +148,7 @@ class Assistant:
         timings = {"analyse_ms": (parsed - start) * 1e3,
                    "embed_wait_ms": (time.perf_counter() - parsed) * 1e3}
         answer = self.answer(analysed, k, mode, start, timings)
-        self._remember((text, tuple(earlier[-2:]), k, mode), answer)
+        self._remember((text, tuple(earlier), k, mode), answer)
         return answer
 
     def _compound(self, asked: str, parts: Sequence[Answer]) -> Answer:
@@ -166,15 +166,16 @@ class Assistant:
 
     def _previous(self, text: str, earlier: Sequence[str], k: int | None,
                   mode: str | None) -> Previous | None:
-        """For a follow-up, what the answer to the turn before gave (answered again, from
-        the turn before it alone, when it is not among the recent answers)."""
+        """For a follow-up, what the answer to the turn before gave (answered again, with
+        the same history, when it is not among the recent answers: another process may have
+        answered it, and the answer must not depend on which one did)."""
         if not earlier or contextualize(text, earlier) == text:
             return None
-        key = (earlier[-1], tuple(earlier[-3:-1]), k, mode)
+        key = (earlier[-1], tuple(earlier[:-1]), k, mode)
         with self._recent_lock:
             before = self._recent.get(key)
         if before is None:
-            before = self.ask(earlier[-1], k, mode, earlier[-2:-1])
+            before = self.ask(earlier[-1], k, mode, earlier[:-1])
         return previous_of(before, self.answerer.evidence.row_at)
 
     def _remember(self, key: tuple[Any, ...], answer: Answer) -> None:
