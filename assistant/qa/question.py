@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from ..config import MAX_QUESTION_CHARS
@@ -266,20 +267,23 @@ _ABOUT_IT = re.compile(r"^\s*(and |so |ok,? )?what('s| is| was| does) (it|this|t
                        r"( one)?( \w+)? (about|cover|discuss|argue)\b", re.I)
 
 
+@lru_cache(maxsize=256)
+def _reading_of(before: str) -> Reading:
+    """The reading of an earlier turn (parsed once, though several rules may ask)."""
+    return classify(nlp.parse(before))
+
+
 def _inherit(reading: Reading, text: str, before: str) -> Reading:
     """An elliptic follow-up ("And Tokyo?") asks what the turn before asked; "what's it
     about?" after a question about an article asks what that article is about."""
-    if _ABOUT_IT.match(text):
-        earlier = classify(nlp.parse(before))
-        if earlier.intent == "document":
-            return Reading("document", "about", (), "", reading.focus, reading.wh)
-    if _PERSON.search(text) and reading.intent != "document":
-        earlier = classify(nlp.parse(before))
-        if earlier.aspect == "author":  # "he" is the author: his bio may answer
-            return replace(reading, aspect="author")
+    if _ABOUT_IT.match(text) and _reading_of(before).intent == "document":
+        return Reading("document", "about", (), "", reading.focus, reading.wh)
+    if (_PERSON.search(text) and reading.intent != "document"
+            and _reading_of(before).aspect == "author"):  # "he" is the author: his bio answers
+        return replace(reading, aspect="author")
     if reading.intent != "factoid" or reading.answer_types:
         return reading
-    earlier = classify(nlp.parse(before))
+    earlier = _reading_of(before)
     return Reading(earlier.intent, earlier.aspect, earlier.answer_types, earlier.kind,
                    reading.focus or earlier.focus, reading.wh or earlier.wh, earlier.relation)
 

@@ -1,4 +1,5 @@
-"""Store: manifest contents, round trip, atomic writes, corruption checks and staleness."""
+"""Store: manifest contents, round trip, atomic writes and corruption checks (staleness is
+in test_staleness.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import SOURCES_TOML, FakeEmbedder, resign, rewrite_manifest, write_corpus
+from support import FakeEmbedder, resign, rewrite_manifest, write_corpus
 
 from assistant.config import Settings
 from assistant.errors import IndexCorruptError
@@ -23,7 +24,7 @@ from assistant.store import build_index, ensure_index
 from assistant.store import disk as store
 from assistant.store.arrays import file_names
 from assistant.store.bm25 import build_bm25
-from assistant.store.disk import FORMAT_VERSION, MANIFEST, load_index, read_manifest, staleness
+from assistant.store.disk import FORMAT_VERSION, MANIFEST, load_index, read_manifest
 from assistant.text.annotate import Note
 
 DATA_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", *file_names("chunks.bm25"),
@@ -341,71 +342,3 @@ def test_no_pickle_anywhere() -> None:
         assert not forbidden.search(text), f"{path.name} uses pickle"
         for match in re.finditer(r"np\.load\(", text):
             assert "allow_pickle=False" in text[match.end(): match.end() + 200], path.name
-
-
-# --- staleness --------------------------------------------------------------------------
-
-STALE = {
-    "changed": (lambda d: (d / "alpha.txt").write_text("New."), {}, "source changed: alpha.txt"),
-    "added": (lambda d: (d / "delta.txt").write_text("Four."), {}, "source added: delta.txt"),
-    "removed": (lambda d: (d / "gamma.txt").unlink(), {}, "source removed: gamma.txt"),
-    "metadata": (lambda d: (d / "sources.toml").write_text(SOURCES_TOML + '["gamma.txt"]\n'),
-                 {}, "source changed: sources.toml"),
-    "chunking": (lambda d: None, {"chunk_words": 40}, "chunking changed"),
-}
-
-
-@pytest.mark.parametrize("case", list(STALE))
-def test_stale_index_rebuilds_with_one_log_line(
-        fast_settings: Settings, caplog: pytest.LogCaptureFixture, case: str) -> None:
-    first = ensure_index(fast_settings, FakeEmbedder())
-    mutate, changes, reason = STALE[case]
-    mutate(fast_settings.sources)
-    settings = fast_settings.replace(**changes)
-    embedder = FakeEmbedder()
-    with caplog.at_level(logging.INFO, logger="assistant"):
-        manifest = ensure_index(settings, embedder)
-    stale = [r.getMessage() for r in caplog.records if "stale" in r.getMessage()]
-    assert len(stale) == 1 and reason in stale[0], caplog.text
-    # Only new texts are embedded: the embedding cache holds the rest (issue 5).
-    assert embedder.calls == (1 if case in ("changed", "added", "chunking") else 0)
-    assert manifest != first and manifest == read_manifest(settings.index)
-    data = load_index(settings.index)
-    assert data.manifest["sources"] == {p.name: sha256_file(p) for p in settings.sources.iterdir()}
-    caplog.clear()
-    again = FakeEmbedder()
-    assert ensure_index(settings, again) == manifest  # now fresh: no second rebuild
-    assert again.calls == 0 and "stale" not in caplog.text
-
-
-def test_model_change_makes_index_stale(fast_settings: Settings,
-                                        caplog: pytest.LogCaptureFixture) -> None:
-    ensure_index(fast_settings, FakeEmbedder())
-    other = FakeEmbedder()
-    other.model_id = "test/another-model"
-    with caplog.at_level(logging.WARNING, logger="assistant"):
-        manifest = ensure_index(fast_settings, other)
-    assert manifest["model_id"] == "test/another-model"
-    assert "model_id changed" in caplog.text and "stale" in caplog.text
-
-
-def test_missing_index_is_built(fast_settings: Settings,
-                                caplog: pytest.LogCaptureFixture) -> None:
-    embedder = FakeEmbedder()
-    with caplog.at_level(logging.INFO, logger="assistant"):
-        manifest = ensure_index(fast_settings, embedder)
-    assert embedder.calls == 1 and (fast_settings.index / MANIFEST).exists()
-    assert manifest["counts"]["documents"] == 3
-    assert "stale" not in caplog.text
-
-
-def test_empty_index_folder_is_built(fast_settings: Settings) -> None:
-    fast_settings.index.mkdir(parents=True)
-    assert ensure_index(fast_settings, FakeEmbedder())["counts"]["documents"] == 3
-
-
-def test_staleness_function() -> None:
-    old = {"sources": {"a": "1", "b": "2"}, "model_id": "m", "chunking": {"target_words": 1}}
-    assert staleness(old, dict(old)) is None
-    new = {"sources": {"a": "9", "c": "3"}, "model_id": "m", "chunking": {"target_words": 1}}
-    assert staleness(old, new) == "source added: c; source changed: a; source removed: b"

@@ -13,12 +13,12 @@ import json
 import os
 import shutil
 import time
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chat_page import ChatPage
 from servers import Server, start_server
 from support import BANANA, REPO, WALK_OUT, conversation
 
@@ -81,55 +81,6 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-class ChatPage:
-    """The chat page of one browser context, with every dialog recorded (and dismissed)."""
-
-    BOTS = "#gs-chat [data-testid='bot']"
-
-    def __init__(self, browser: Any, url: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                           accept_downloads=True)
-        self.page = self.context.new_page()
-        self.dialogs: list[str] = []
-        self.outside: list[str] = []  # requests to hosts other than loopback
-        self.page.on("dialog", self._on_dialog)
-        self.context.on("request", self._on_request)
-        self.page.goto(url)
-        self.page.wait_for_selector("#gs-question textarea", timeout=30_000)
-
-    def _on_dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def _on_request(self, request: Any) -> None:
-        url = urllib.parse.urlsplit(request.url)
-        if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in (
-                "127.0.0.1", "localhost", "::1"):
-            self.outside.append(request.url)
-
-    def ask(self, question: str) -> str:
-        """Type a question, press Enter, wait for the new reply; its text."""
-        before = self.page.locator(self.BOTS).count()
-        box = self.page.locator("#gs-question textarea")
-        box.fill(question)
-        box.press("Enter")
-        return self.wait_for_reply(before)
-
-    def wait_for_reply(self, before: int) -> str:
-        self.page.wait_for_function(
-            """([sel, n]) => { const b = document.querySelectorAll(sel); return b.length > n
-                 && b[b.length - 1].querySelector('.gs-timings, .gs-error'); }""",
-            arg=[self.BOTS, before], timeout=30_000)
-        return str(self.page.locator(self.BOTS).last.inner_text())
-
-    def panel(self) -> str:
-        return str(self.page.locator("#gs-sources").inner_text())
-
-    def close(self) -> None:
-        self.context.close()
-        assert self.outside == [], f"the page reached beyond loopback: {self.outside[:5]}"
 
 
 @pytest.fixture
