@@ -38,7 +38,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
 lint: setup
-	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 bench: setup

@@ -90,6 +90,8 @@ class Api:
         self.settings = settings
         self.accounts = list(accounts or [])
         self.inflight = 0
+        self.finished = 0  # questions done since start, answered or skipped
+        self.skipped = 0  # of those, skipped because the client left before they started
 
     async def login(self, request: Request) -> None:
         """Dependency: 401 without one of the chat's accounts (when login is on).
@@ -122,7 +124,9 @@ class Api:
         finally:
             gone.cancel()
             self.inflight -= 1
+            self.finished += 1
         if (status, body) == GONE:
+            self.skipped += 1
             return Response(status_code=499)
         # Time in this server (queue, pool, answer): tells clients' latency from the server's.
         spent = f"app;dur={(time.perf_counter() - started) * 1e3:.1f}"
@@ -221,6 +225,7 @@ async def _health(api: Api) -> Response:
     main = workers[0] if workers else {}
     payload = {"status": "ok" if ok else "degraded", "version": __version__,
                "model": main.get("model", ""), "index": main, "workers": workers,
-               "inflight": api.inflight, "max_inflight": api.settings.api_max_inflight}
+               "inflight": api.inflight, "max_inflight": api.settings.api_max_inflight,
+               "finished": api.finished, "skipped": api.skipped}
     return Response(dumps(payload), status_code=200 if ok else 503,
                     media_type="application/json")

@@ -106,8 +106,10 @@ class Health(BaseModel):
     model: str
     index: IndexState
     workers: list[IndexState] = Field(description="The index of each worker process.")
-    inflight: int
+    inflight: int = Field(description="Jobs being answered now.")
     max_inflight: int
+    finished: int = Field(description="Jobs done since the server started.")
+    skipped: int = Field(description="Of those, jobs skipped: the client left first.")
 
 
 class Document(Open):

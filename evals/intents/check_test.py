@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """Checker for the blind GSOMIA evaluation question set (test.jsonl + test_conversations.jsonl)."""
-import json, re, sys, collections, os
+import collections
+import json
+import os
+import re
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ART = os.path.join(HERE, '..', '..', 'sources')  # the articles the writer read
 META_FILE = os.path.join(HERE, 'gsomia_sources.md')  # and their metadata table
-INTENTS = ['factoid', 'definition', 'cause', 'consequence', 'stance', 'status', 'comparison', 'document']
+INTENTS = ['factoid', 'definition', 'cause', 'consequence', 'stance', 'status', 'comparison',
+           'document']
 FORMS = {'paraphrased', 'literal'}
 KEYS = {'id', 'question', 'answers', 'evidence', 'answerable', 'intent', 'form', 'topic'}
 
@@ -17,7 +22,8 @@ def norm(t):
 
 
 def load_article(name):
-    t = norm(open(os.path.join(ART, name), encoding='utf-8').read())
+    with open(os.path.join(ART, name), encoding='utf-8') as f:
+        t = norm(f.read())
     # drop page furniture that must never be cited
     t = t.replace('ISSN 2330-717X', '')
     cut = t.find('Click here to have')
@@ -30,9 +36,11 @@ ARTS = {
     '2019': load_article('why-did-south-korea-walk-out-of-the-gsomia.txt'),
     '2020': load_article('korea-japan-gsomia-survives.txt'),
 }
-META = norm(open(META_FILE, encoding='utf-8').read())
+with open(META_FILE, encoding='utf-8') as _f:
+    _META_LINES = _f.read().splitlines(keepends=True)
+META = norm(''.join(_META_LINES))
 # only the metadata table (not the explanatory prose) may back document answers
-META_TABLE = ' '.join(l for l in open(META_FILE, encoding='utf-8') if l.startswith('|'))
+META_TABLE = ' '.join(line for line in _META_LINES if line.startswith('|'))
 META_TABLE = norm(META_TABLE)
 
 errors, warnings = [], []
@@ -133,7 +141,8 @@ def check_q(q, ids, where):
             err(qid, f'answer not found in article text: {ans!r}')
             continue
         # the answer should sit in the passage the evidence points at
-        near = any(a == ea and ep - 300 <= p <= ep + el + 300 for a, p in in_text for ea, ep, el in ev_locs)
+        near = any(a == ea and ep - 300 <= p <= ep + el + 300
+                   for a, p in in_text for ea, ep, el in ev_locs)
         if not near:
             err(qid, f'answer not near any evidence span: {ans!r}')
         if q['intent'] in ('cause', 'consequence', 'stance') and len(in_text) > 1 and n >= 3:
@@ -194,8 +203,10 @@ def main():
         tot.update(ans=len(a), unans=len(u), uon=uon, para=para)
         if len(a) < 16:
             err('counts', f'only {len(a)} answerable {it} questions (need >= 16)')
-    print(f'{"TOTAL":<12} {tot["ans"]:>4} {tot["unans"]:>6} {tot["uon"]:>5} {tot["unans"] - tot["uon"]:>6} {tot["para"]:>5}')
-    print(f'lines: {len(singles)}; paraphrased share of answerable: {tot["para"] / max(1, tot["ans"]):.1%}')
+    print(f'{"TOTAL":<12} {tot["ans"]:>4} {tot["unans"]:>6} {tot["uon"]:>5} '
+          f'{tot["unans"] - tot["uon"]:>6} {tot["para"]:>5}')
+    print(f'lines: {len(singles)}; paraphrased share of answerable: '
+          f'{tot["para"] / max(1, tot["ans"]):.1%}')
     if tot['unans'] < 45:
         err('counts', f'only {tot["unans"]} unanswerable (need >= 45)')
     if tot['uon'] < 22:
@@ -205,12 +216,14 @@ def main():
     if tot['para'] < 0.6 * tot['ans']:
         err('counts', 'paraphrased share of answerable single questions below 60%')
 
-    # status yes/no balance is reported, not enforced mechanically (answers hold the settling phrase)
+    # status yes/no balance is reported, not enforced mechanically
+    # (answers hold the settling phrase)
     print('\n== test_conversations.jsonl ==')
     ta = [t for t in turns if t['answerable']]
     tu = [t for t in turns if not t['answerable']]
     tp = sum(t['form'] == 'paraphrased' for t in ta)
-    print(f'conversations: {len(convs)}; turns: {len(turns)} (answerable {len(ta)}, unanswerable {len(tu)}, '
+    print(f'conversations: {len(convs)}; turns: {len(turns)} '
+          f'(answerable {len(ta)}, unanswerable {len(tu)}, '
           f'paraphrased share {tp / max(1, len(ta)):.1%})')
     print('turn intents:', dict(collections.Counter(t['intent'] for t in turns)))
     if len(convs) < 16:

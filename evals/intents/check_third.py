@@ -1,23 +1,32 @@
 #!/usr/bin/env python3
 """Checker for the 'third' question set (Ever Given article)."""
-import json, re, sys, os, collections
+import collections
+import json
+import os
+import re
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 ARTICLE = os.path.join(ROOT, "tests", "fixtures", "third_article", "ever-given-suez-blockage.txt")
 META = os.path.join(HERE, "third_sources.md")
-INTENTS = ["factoid", "definition", "cause", "consequence", "stance", "status", "comparison", "document"]
-FURNITURE = [r"^Share this article\s*$", r"^Sign up for our weekly newsletter", r"^Comments are closed"]
+INTENTS = ["factoid", "definition", "cause", "consequence", "stance", "status", "comparison",
+           "document"]
+FURNITURE = [r"^Share this article\s*$", r"^Sign up for our weekly newsletter",
+             r"^Comments are closed"]
 
 def norm(t):
-    t = t.replace("\u201c", '"').replace("\u201d", '"').replace("\u2018", "'").replace("\u2019", "'")
+    t = t.replace("\u201c", '"').replace("\u201d", '"')
+    t = t.replace("\u2018", "'").replace("\u2019", "'")
     return re.sub(r"\s+", " ", t).strip().lower()
 
-lines = open(ARTICLE, encoding="utf-8").read().splitlines()
-body = [l for l in lines if not any(re.match(p, l) for p in FURNITURE)]
+with open(ARTICLE, encoding="utf-8") as _f:
+    lines = _f.read().splitlines()
+body = [line for line in lines if not any(re.match(p, line) for p in FURNITURE)]
 TEXT = norm(" ".join(body))
 # metadata table only (not the note below it)
-meta_lines = [l for l in open(META, encoding="utf-8").read().splitlines() if l.startswith("|")]
+with open(META, encoding="utf-8") as _f:
+    meta_lines = [line for line in _f.read().splitlines() if line.startswith("|")]
 META_T = norm(" ".join(meta_lines))
 
 errors, warnings = [], []
@@ -124,7 +133,8 @@ def table(qs, title):
     u = [q for q in qs if not q["answerable"]]
     para = sum(q["form"] == "paraphrased" for q in a)
     print(f"{'total':<12}{len(a):>11}{len(u):>14}")
-    print(f"unanswerable on-topic: {sum(q['topic']=='on' for q in u)}, off-topic: {sum(q['topic']=='off' for q in u)}")
+    print(f"unanswerable on-topic: {sum(q['topic']=='on' for q in u)}, "
+          f"off-topic: {sum(q['topic']=='off' for q in u)}")
     if a:
         print(f"paraphrased share (answerable): {para}/{len(a)} = {para/len(a):.0%}")
     return ans, u, para, a
@@ -152,7 +162,8 @@ if nu < 2:
     errors.append("need at least 2 conversations with an unanswerable later turn")
 allq = singles + turns
 aa = [q for q in allq if q["answerable"]]
-print(f"\nall answerable (singles + turns): {len(aa)}, paraphrased {sum(q['form']=='paraphrased' for q in aa)/len(aa):.0%}")
+print(f"\nall answerable (singles + turns): {len(aa)}, "
+      f"paraphrased {sum(q['form']=='paraphrased' for q in aa)/len(aa):.0%}")
 
 print()
 for w in warnings:

@@ -61,7 +61,7 @@ def load_texts():
     body19 = body19[:cut]
     # metadata: only the table rows (the prose under it is not article metadata
     # either, but the table is what the spec allows)
-    meta_rows = "\n".join(l for l in meta.splitlines() if l.startswith("|"))
+    meta_rows = "\n".join(row for row in meta.splitlines() if row.startswith("|"))
     return {
         "body": norm(body19) + " \n " + norm(a20),
         "bodies": [norm(body19), norm(a20)],
@@ -70,13 +70,16 @@ def load_texts():
     }
 
 
-STOP = set("""a an the of to in on at for by with from and or but is are was were be been
-being do does did done doing what whats what's which who whos who's whom whose why how when where
-this that these those it its it's they them their he she his her him i me my we our you your
-about as into than then there here if so not no yes any all some can could would should will
-shall may might must has have had having per according article piece post say said says tell
-did does didn't doesn't isn't wasn't aren't weren't 'd 's also just still ever up out over
-between after before during like get got go went much many more most very s t d ll ve re m""".split())
+STOP = set(re.findall(r"\S+", """
+    a an the of to in on at for by with from and or but is are was were be been being do
+    does did done doing what whats what's which who whos who's whom whose why how when where
+    this that these those it its it's they them their he she his her him i me my we our you
+    your about as into than then there here if so not no yes any all some can could would
+    should will shall may might must has have had having per according article piece post
+    say said says tell did does didn't doesn't isn't wasn't aren't weren't 'd 's also just
+    still ever up out over between after before during like get got go went much many more
+    most very s t d ll ve re m
+"""))
 
 
 def content_words(s):
@@ -229,7 +232,8 @@ def main():
             if qw:
                 share = len(qw & ew) / len(qw)
                 if it["form"] == "paraphrased" and share >= 0.6 and len(qw & ew) >= 3:
-                    W(f"{tag}: labelled paraphrased but shares {len(qw & ew)}/{len(qw)} content words: {q!r}")
+                    W(f"{tag}: labelled paraphrased but shares {len(qw & ew)}/{len(qw)} "
+                      f"content words: {q!r}")
 
     for k, v in ids.items():
         if v > 1:
@@ -266,7 +270,8 @@ def main():
     if conv_count < MIN_CONV:
         E(f"only {conv_count} conversations (< {MIN_CONV})")
     conv_unans = sum(1 for it in turns if not it["answerable"])
-    conv_unans_later = sum(1 for it in turns if not it["answerable"] and not it["id"].endswith("t1"))
+    conv_unans_later = sum(1 for it in turns
+                           if not it["answerable"] and not it["id"].endswith("t1"))
     if conv_unans_later < 3:
         E(f"only {conv_unans_later} unanswerable later conversation turns (< 3)")
     ans_s = [it for it in singles if it["answerable"]]
@@ -289,7 +294,8 @@ def main():
     print(f"single questions: {len(singles)}; paraphrased share (answerable): {share(ans_s):.1%}")
     tc = Counter(it["intent"] for it in turns)
     print(f"== conversations: {conv_count}, turns: {len(turns)} "
-          f"(answerable {len(ans_t)}, unanswerable {conv_unans}, of which in later turns {conv_unans_later}); "
+          f"(answerable {len(ans_t)}, unanswerable {conv_unans}, "
+          f"of which in later turns {conv_unans_later}); "
           f"paraphrased share: {share(ans_t):.1%}")
     print("   turn intents: " + ", ".join(f"{i}={tc[i]}" for i in INTENTS))
     print(f"overall paraphrased share (answerable, both files): {share(ans_s + ans_t):.1%}")
