@@ -11,7 +11,14 @@ import pytest
 from servers import copy_index
 from support import REPO
 
-from assistant.cli.bench import SERVER_STAGES, cold_ask, serve_figures, stats, warm_ask
+from assistant.cli.bench import (
+    SERVER_STAGES,
+    cold_ask,
+    ratio_to_torch,
+    serve_figures,
+    stats,
+    warm_ask,
+)
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None,
@@ -37,6 +44,34 @@ def imported_top_level(stderr: str) -> set[str]:
 def test_stats_median_and_p95() -> None:
     assert stats([1, 2, 3, 4, 100]) == {"median": 3, "p95": 100, "runs": 5}
     assert stats([float(i) for i in range(1, 101)])["p95"] == 95
+
+
+class _Timed:
+    """A stand-in for the model and the assistant that log which one ran, in order."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log, self.model, self.embedder = log, self, self
+
+    def encode(self, texts: list[str], **_: object) -> None:
+        self.log.append("torch")
+
+    def ask(self, question: str) -> None:
+        self.log.append("ask")
+
+    def clear_cache(self) -> None:
+        pass
+
+
+def test_the_ratio_is_timed_in_blocks_and_two_other_ways() -> None:
+    log: list[str] = []
+    result = ratio_to_torch(_Timed(log), [f"q{i}" for i in range(32)])
+    blocked = log[:64]  # 16 of one kind, then 16 of the other, twice
+    assert blocked == (["torch"] * 16 + ["ask"] * 16) * 2
+    assert result["plain_torch_encode_ms"]["runs"] == result["warm_ask_ms"]["runs"] == 30
+    assert log[64:64 + 4] == ["torch", "ask", "torch", "ask"]  # after_idle, call by call
+    assert len(log) == 64 + 2 * 32 + 2 * 32
+    for way in ("after_idle", "interleaved"):
+        assert set(result[way]) == {"plain_torch_encode_ms", "warm_ask_ms", "ratio_median"}
 
 
 def test_bench_help(tmp_path: Path) -> None:
