@@ -298,8 +298,8 @@ def test_source_changes_are_seen_and_refresh_swaps_while_answering(
             change()
             status = bot.status()
             assert status.state == "stale" and reason in status.reason, status
-            before = asked[0]
             assert bot.refresh() is True
+            before = asked[0]  # counted after the swap: answers from the new index follow
             versions.append(bot.data)
             assert bot.status().state == "fresh"
             assert bot.refresh() is False
@@ -311,6 +311,7 @@ def test_source_changes_are_seen_and_refresh_swaps_while_answering(
         stop.set()
         for t in threads:
             t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "an asking thread hung"
     assert not errors, errors[:3]
     assert asked[0] > 0
     print(f"\n{asked[0]} questions answered by 3 threads across 3 source changes and "

@@ -75,9 +75,13 @@ def test_waiting_callers_share_bounded_batches_and_each_gets_its_row() -> None:
             if len(batcher._queue) == 10:
                 break
             threading.Event().wait(0.01)
+        else:
+            recorder.release.set()
+            pytest.fail(f"ten callers were not queued within {WAIT_S} s")
         recorder.release.set()
         results = [f.result(WAIT_S) for f in futures]
     first.join(WAIT_S)
+    assert not first.is_alive()
     for text, vector in zip(texts, results, strict=True):
         assert np.array_equal(vector, vector_of(text))
     sizes = [len(b) for b, _ in recorder.batches[1:]]

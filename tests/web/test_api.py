@@ -371,6 +371,7 @@ def test_a_refresh_in_one_worker_is_seen_by_the_other(two: Server) -> None:
     finally:
         stop.set()
         asker.join(timeout=120)
+    assert not asker.is_alive(), "a request during the rebuild never came back"
     assert not failures, failures
     assert refreshed["rebuilt"] is True
     assert refreshed["index"]["counts"]["documents"] == 3

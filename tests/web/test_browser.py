@@ -90,14 +90,21 @@ def chat_page(browser: Any, server: Server) -> Iterator[ChatPage]:
     page.close()
 
 
-def wait_for_feedback(log: Path, timeout_s: float = 60.0) -> list[dict[str, Any]]:
-    """The log's entries, once it has a complete line (bounded wait)."""
+def feedback_lines(log: Path) -> list[dict[str, Any]]:
+    """The complete entries of the feedback log (none if it does not exist yet)."""
+    text = log.read_text(encoding="utf-8") if log.exists() else ""
+    return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
+
+
+def wait_for_feedback(log: Path, had: int, timeout_s: float = 60.0) -> list[dict[str, Any]]:
+    """The log's entries, once it has more complete lines than ``had`` (bounded wait)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if log.exists() and log.read_text(encoding="utf-8").endswith("\n"):
-            return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+        entries = feedback_lines(log)
+        if len(entries) > had:
+            return entries
         time.sleep(0.2)
-    pytest.fail(f"no feedback was written to {log} within {timeout_s} s")
+    pytest.fail(f"no new feedback was written to {log} within {timeout_s} s")
 
 
 def _assert_nothing_injected(chat: ChatPage) -> None:
@@ -165,8 +172,9 @@ def test_long_question_is_refused_with_a_message(chat_page: ChatPage) -> None:
 
 def test_thumbs_down_and_downloads(chat_page: ChatPage, server: Server) -> None:
     chat_page.ask("When was GSOMIA signed?")
+    had = len(feedback_lines(server.feedback_log))
     chat_page.page.locator("#gs-chat button[aria-label='Dislike']").last.click()
-    entries = wait_for_feedback(server.feedback_log)
+    entries = wait_for_feedback(server.feedback_log, had)
     assert entries[-1]["verdict"] == "down"
     assert entries[-1]["question"] == "When was GSOMIA signed?"
     chat_page.page.get_by_text("Copy or download the last answer").click()
