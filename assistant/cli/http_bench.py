@@ -44,6 +44,7 @@ from ..evaluation.metrics import percentile
 
 Say = Callable[[str], None]
 Item = dict[str, Any]
+READY = "GSOMIA Assistant is running at "  # printed by serve once it listens
 START_TIMEOUT_S = 180.0
 REQUEST_TIMEOUT_S = 30.0
 
@@ -139,8 +140,12 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"serve exited:\n{self.log.read_text()[-2000:]}")
+            # Connect only once serve says it listens: until then the port is only reserved,
+            # and a connection to it could reach whatever else took it meanwhile.
+            printed = READY in self.log.read_text(encoding="utf-8", errors="replace")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.url + "/api/v1/health", timeout=2).status_code == 200:
+                if printed and httpx.get(self.url + "/api/v1/health",
+                                         timeout=2).status_code == 200:
                     return
             time.sleep(0.5)
         raise RuntimeError(f"serve did not answer within {START_TIMEOUT_S:.0f} s")
