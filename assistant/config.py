@@ -87,6 +87,9 @@ class Settings:
     query_batch: int = 16
     query_window_ms: int = 2
     query_lanes: int = 0
+    # Questions being analysed at once are parsed by spaCy together, in batches of at most
+    # parse_batch (1: each on its own, on its caller's thread), with the same window.
+    parse_batch: int = 16
     api_max_inflight: int = 24
     api_threads: int = 0
     workers: int = 1
@@ -122,7 +125,7 @@ class Settings:
         for name in ("query_cache", "query_window_ms", "query_lanes", "api_threads"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more.", fix="Use 0 or a positive number.")
-        for name in ("query_batch", "api_max_inflight", "workers"):
+        for name in ("query_batch", "parse_batch", "api_max_inflight", "workers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1.", fix="Use a positive number.")
         _check_store(self.store, self.milvus_uri, self.milvus_collection)

@@ -23,6 +23,7 @@ from ..config import Settings, check_k
 from ..store import (
     Embedder,
     IndexData,
+    QueryBatcher,
     cap_threads,
     ensure_index,
     index_info,
@@ -59,6 +60,18 @@ def previous_of(answer: Answer, rows: Mapping[tuple[str, int], int]) -> Previous
     return Previous(names, tuple(r for r in cited if r >= 0))
 
 
+def question_parser(settings: Settings) -> Callable[[str], nlp.Parsed]:
+    """How questions are parsed: each on its own (``parse_batch`` 1), or questions that
+    arrive together in one spaCy call, one batch at a time (it cuts the parse's CPU by
+    about a third at 8 questions, with the same parses: spaCy holds the GIL anyway)."""
+    if settings.parse_batch <= 1:
+        return nlp.parse
+    batcher = QueryBatcher(lambda texts, _lane: nlp.parse_many(texts, len(texts)), lanes=1,
+                           max_batch=settings.parse_batch,
+                           window_s=settings.query_window_ms / 1000)
+    return batcher.encode  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class IndexStatus:
     """What the Sources tab shows: is the index in step with the sources folder?"""
@@ -79,6 +92,7 @@ class Assistant:
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed")
         self._recent: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
         self._recent_lock = threading.Lock()
+        self._parse = question_parser(settings)
         self._install(data)
 
     def _install(self, data: IndexData) -> None:
@@ -141,7 +155,8 @@ class Assistant:
         previous = self._previous(text, earlier, k, mode)
         query = context_query(text, earlier, previous)
         pending = [self._pool.submit(self.embedder.encode_query, q) for q in {query, text}]
-        analysed = analyse(question, earlier, self.corpus, previous)  # keeps it as asked
+        analysed = analyse(question, earlier, self.corpus, previous,  # keeps it as asked
+                           parse=self._parse)
         parsed = time.perf_counter()
         for job in pending:
             job.result()  # the vectors now sit in the embedder's cache

@@ -14,7 +14,7 @@ it gives, and the kind of answer it expects are all worked out here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -229,19 +229,21 @@ def context_query(text: str, earlier: Sequence[str], previous: Previous | None =
 
 
 def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = None,
-            previous: Previous | None = None) -> Question:
+            previous: Previous | None = None,
+            parse: Callable[[str], nlp.Parsed] = nlp.parse) -> Question:
     """Validate ``question`` (and the earlier questions) and analyse it in their context.
 
     With a ``corpus`` (the loaded sources), names are linked to the sources' names and
     the document a question names is found; without one, only the wording is read.
-    ``previous`` is what the answer to the turn before gave, for follow-ups.
+    ``previous`` is what the answer to the turn before gave, for follow-ups. ``parse``
+    parses the question (the ``Assistant`` passes one that batches concurrent questions).
     """
     asked = validate_question(question)
     text = unmarked(asked)
     earlier = tuple(unmarked(validate_question(h)) for h in history
                     if not isinstance(h, str) or h.strip())
     query = context_query(text, earlier, previous)
-    parsed = nlp.parse(text)
+    parsed = parse(text)
     reading = classify(parsed)
     if query != text:
         reading = _inherit(reading, text, earlier[-1])

@@ -13,6 +13,7 @@ chosen by ``Settings.store``). Building the index from the sources lives here to
 """
 
 from .arrays import TermMatrix
+from .batching import QueryBatcher
 from .bm25 import bm25_from, build_bm25, sentence_windows
 from .build import (
     build_index,
@@ -27,7 +28,7 @@ from .disk import FORMAT_VERSION, MANIFEST, IndexData, load_index, read_manifest
 from .embedding import Embedder
 from .faiss_index import choose_index_type
 
-__all__ = ["FORMAT_VERSION", "MANIFEST", "Embedder", "IndexData", "TermMatrix", "bm25_from",
-           "build_bm25", "build_index", "cap_threads", "choose_index_type",
+__all__ = ["FORMAT_VERSION", "MANIFEST", "Embedder", "IndexData", "QueryBatcher", "TermMatrix",
+           "bm25_from", "build_bm25", "build_index", "cap_threads", "choose_index_type",
            "embedding_cache_dir", "ensure_index", "index_info", "load_index", "load_store",
            "make_embedder", "read_manifest", "sentence_windows", "staleness"]

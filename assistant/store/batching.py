@@ -1,4 +1,4 @@
-"""Batching: questions that arrive together are embedded together.
+"""Batching: questions that arrive together are embedded together (and parsed together).
 
 Several threads (the web API's pool) call :meth:`QueryBatcher.encode` with one text
 each. The first caller that finds an idle *lane* becomes that batch's leader: it takes
@@ -13,7 +13,9 @@ it encodes, which fills batches under load; a lone caller never waits, so a sing
 question costs what it did before batching.
 
 Rows of a batch are the same vectors as one-text encodes (checked by the tests): the
-encoder pools only the attended tokens of each row.
+encoder pools only the attended tokens of each row. The batcher is generic over what a
+batch returns (one row per text): the ``Assistant`` also uses one, with a single lane,
+to parse concurrent questions in one spaCy call.
 
 >>> import numpy as np
 >>> b = QueryBatcher(lambda texts, lane: np.array([[len(t)] for t in texts], "float32"))
@@ -27,10 +29,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
-import numpy as np
-
-EncodeBatch = Callable[[list[str], int], np.ndarray]  # (texts, lane) -> one row per text
+EncodeBatch = Callable[[list[str], int], Any]  # (texts, lane) -> one row per text
 
 
 class _Job:
@@ -38,7 +39,7 @@ class _Job:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.vector: np.ndarray | None = None
+        self.vector: Any = None
         self.error: BaseException | None = None
 
 
@@ -60,7 +61,7 @@ class QueryBatcher:
         self.texts = 0
         self.largest = 0
 
-    def encode(self, text: str) -> np.ndarray:
+    def encode(self, text: str) -> Any:
         """The vector of ``text``, computed in a batch with whatever else is waiting."""
         job = _Job(text)
         with self._cond:
