@@ -98,6 +98,8 @@ class Settings:
     # or cluster ("" = <index>.milvus.db beside the index folder). milvus_token is the
     # server's token or "user:password"; milvus_collection names the alias (and prefixes
     # the collections) so several indexes can share one server.
+    # Ingestion (issue 19): the largest source file read, in MB (larger ones are refused).
+    max_file_mb: int = 20
     store: str = "faiss"
     milvus_uri: str = ""
     milvus_token: str = ""
@@ -125,7 +127,7 @@ class Settings:
         for name in ("query_cache", "query_window_ms", "query_lanes", "api_threads"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more.", fix="Use 0 or a positive number.")
-        for name in ("query_batch", "parse_batch", "api_max_inflight", "workers"):
+        for name in ("query_batch", "parse_batch", "api_max_inflight", "workers", "max_file_mb"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1.", fix="Use a positive number.")
         _check_store(self.store, self.milvus_uri, self.milvus_collection)

@@ -3,12 +3,18 @@
     assistant eval FILE [--mode dense|bm25|hybrid] [-k N] [--json OUT] [--markdown OUT]
                    [--plot OUT.png] [--compare MODE,MODE,...] [--fail-under METRIC=VALUE ...]
                    [--conversations FILE]
+    assistant eval --library evals/library --split dev [--base-sources sources] [...]
 
 FILE is a question set (.jsonl or .csv) or a conversations file (.jsonl lines with
 ``turns``), detected from its first line. ``--fail-under`` exits 1 when a metric is
 below its floor; for ``false_refusal_rate`` and the latencies (better when lower) the
 value is a ceiling instead. Bad files and unknown metrics are usage errors (exit 2)
 reported before anything runs.
+
+``--library`` evaluates a split of the test library as one library: the split's articles are
+indexed together with the base sources (``./sources``: the GSOMIA articles), every question
+and conversation of the split is asked, and the figures are also given by format and as the
+share of answers citing the question's own article.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("eval", help="score a question set: retrieval, answers, citations, "
                        "refusals, latency")
     p.set_defaults(handler=cmd_eval)
-    p.add_argument("file", type=Path, help="question set (.jsonl or .csv) or conversations")
+    p.add_argument("file", type=Path, nargs="?",
+                   help="question set (.jsonl or .csv) or conversations")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the JSON report")
     p.add_argument("--markdown", type=Path, metavar="OUT", help="write a Markdown report")
     p.add_argument("--plot", type=Path, metavar="OUT.png",
@@ -43,6 +50,13 @@ def register(sub: Any) -> None:
                    "(a ceiling for false_refusal_rate and the latencies)")
     p.add_argument("--conversations", type=Path, metavar="FILE",
                    help="also score a conversations file (each turn with its history)")
+    p.add_argument("--library", type=Path, metavar="DIR",
+                   help="a test library (evals/library): evaluate one split of it, indexed "
+                        "together with --base-sources")
+    p.add_argument("--split", default="dev", help="with --library: train, dev, test or all "
+                   "(default dev)")
+    p.add_argument("--base-sources", type=Path, default=Path("sources"), metavar="DIR",
+                   help="with --library: the sources indexed beside the split ('' for none)")
     add_common(p)
     add_retrieval(p)
 
@@ -95,8 +109,11 @@ def _write(args: argparse.Namespace, report: dict[str, Any]) -> None:
 
 
 def run_eval(args: argparse.Namespace, load: Callable[[], Any],
-             default_mode: str = "hybrid") -> int:
-    """Validate everything, load the assistant with ``load()``, score, report, gate."""
+             default_mode: str = "hybrid", labels: tuple[str, ...] = ("intent", "form"),
+             decorate: Callable[[list[Any], list[Any]], dict[str, Any]] | None = None) -> int:
+    """Validate everything, load the assistant with ``load()``, score, report, gate.
+
+    ``decorate`` (library runs) adds labels to the records and returns extra figures."""
     floors = ev.parse_floors(args.fail_under)
     default_mode = args.mode or default_mode
     modes = _modes(args.compare, default_mode)
@@ -115,22 +132,27 @@ def run_eval(args: argparse.Namespace, load: Callable[[], Any],
     else:
         print(reports.summary_table(summary))
     print(reports.counts_line(records))
-    report.update(_breakdowns(records))
+    report.update(_breakdowns(records, labels))
     if extra is not None:
         conv_summary, conv_records = score_set(assistant, extra, k, primary, "conversations")
         print(f"\n{args.conversations} ({extra[0]}), {primary} mode")
         print(reports.summary_table(conv_summary))
         print(reports.counts_line(conv_records))
         report["conversations"] = {"file": str(args.conversations), "summary": conv_summary,
-                                   "questions": conv_records, **_breakdowns(conv_records)}
+                                   "questions": conv_records,
+                                   **_breakdowns(conv_records, labels)}
+    if decorate is not None:
+        report["library"] = decorate(records, report.get("conversations", {}).get(
+            "questions", []))
     _write(args, report)
     return _gate(summary, floors)
 
 
-def _breakdowns(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Print and return the figures by intent and by form, for sets that label them."""
+def _breakdowns(records: list[dict[str, Any]],
+                labels: tuple[str, ...] = ("intent", "form")) -> dict[str, Any]:
+    """Print and return the figures by each label the set carries (intent, form, ...)."""
     out = {}
-    for label in ("intent", "form"):
+    for label in labels:
         groups = breakdown.by_label(records, label)
         if groups:
             print("\n" + breakdown.table(groups, label))
@@ -148,6 +170,14 @@ def _gate(summary: dict[str, float], floors: dict[str, float]) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.library is not None:
+        from .eval_library import library_eval
+
+        return library_eval(args, run_eval)
+    if args.file is None:
+        raise UsageError("assistant eval needs a question set FILE, or --library DIR.",
+                         fix="Pass e.g. evals/gsomia.jsonl, or --library evals/library "
+                             "--split dev.")
     settings = settings_from(args)
 
     def load() -> Any:

@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import UsageError
 
 FIELDS = ("id", "question", "answers", "evidence", "answerable")
-LABELS = ("intent", "form", "topic")  # optional
+LABELS = ("intent", "form", "topic", "article")  # optional
 
 
 class EvalFileError(UsageError):
@@ -45,6 +45,7 @@ class EvalQuestion:
     intent: str = ""  # factoid, definition, cause, consequence, stance, status, ...
     form: str = ""  # "paraphrased" or "literal"
     topic: str = ""  # "on" or "off" (for unanswerable questions)
+    article: str = ""  # the id of the document the question is about (library sets)
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,8 @@ def run_set(assistant: Any, questions: Sequence[EvalQuestion], k: int | None = N
         records.append({"id": q.id, **data, "verdicts": verdict,
                         "latency_ms": latencies[-1], "answerable": q.answerable,
                         "evidence_split": q.answerable and bool(q.evidence) and n_rel == 0,
-                        "intent": q.intent, "form": q.form, "topic": q.topic})
+                        "intent": q.intent, "form": q.form, "topic": q.topic,
+                        "article": q.article})
         if progress:
             progress(i + 1)
     return summarize(questions, verdicts, latencies), records

@@ -21,10 +21,19 @@ DEFAULT_FURNITURE: tuple[str, ...] = (
     r"^Your email address will not be published",
     r"^This site uses Akismet to reduce spam",
     r"^(Share|Like) this( article| story| post| page)?:?$",
-    r"^Related( Posts| Articles)?:?$",
     r"^Required fields are marked",
     r"^Subscribe to our newsletter",
 )
+# Headings of a list of other stories: the short, unpunctuated lines under one (headlines,
+# links) go with it, up to the next sentence.
+LIST_HEADINGS: tuple[str, ...] = (
+    r"^Related( Posts| Articles| Stories| Reading| Coverage)?:?$",
+    r"^(Read|See) (more|also):?$",
+    r"^(More (from|on|in) .{1,40}|You (may|might) also like|Most (read|popular)|"
+    r"Recommended( for you)?|Further reading):?$",
+)
+_LIST_HEADINGS = [re.compile(p, re.IGNORECASE) for p in LIST_HEADINGS]
+_LIST_ITEM_WORDS = 16
 
 _QUOTES = str.maketrans(
     {
@@ -100,15 +109,36 @@ def _continues(prev: str, line: str, blank_between: bool, space_wraps: bool) -> 
 
 
 def join_wrapped(first: str, second: str) -> str:
-    """Join two wrapped pieces, rejoining a word hyphenated across the break.
+    """Join two wrapped pieces, rejoining a word hyphenated across the break: the hyphen
+    goes when the joined word is an English word, and stays in a compound.
 
     >>> join_wrapped("inter-", "national"), join_wrapped("South-", "Korean"), join_wrapped("a", "b")
     ('international', 'South-Korean', 'a b')
+    >>> join_wrapped("a long-", "term plan"), join_wrapped("colo-", "nies")
+    ('a long-term plan', 'colonies')
     """
     first, second = first.rstrip(), second.lstrip()
     if re.search(r"[^\W\d_]-$", first) and second[:1].isalpha():
-        return first[:-1] + second if second[:1].islower() else first + second
+        if not second[:1].islower():
+            return first + second
+        head = re.search(r"[^\W\d_]+-$", first)
+        tail = re.match(r"[^\W\d_]+", second)
+        if head and tail and _is_compound(head[0][:-1], tail[0]):
+            return first + second
+        return first[:-1] + second
     return f"{first} {second}" if first and second else first + second
+
+
+def _is_compound(head: str, tail: str) -> bool:
+    """Is "head-tail" a hyphenated compound rather than one word broken at a line end?
+    Both halves are words, and the joined form is rarer in English than either half
+    (wordfreq's Zipf scale: "longterm" is rare, "colonies" common)."""
+    from wordfreq import zipf_frequency
+
+    joined = zipf_frequency((head + tail).lower(), "en")
+    if joined >= 3.0:
+        return False
+    return min(zipf_frequency(head.lower(), "en"), zipf_frequency(tail.lower(), "en")) >= 2.5
 
 
 def unwrap_lines(text: str) -> list[str]:
@@ -156,10 +186,28 @@ def compile_patterns(patterns: Iterable[str]) -> list[re.Pattern[str]]:
 def drop_furniture(paragraphs: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> list[str]:
     """Drop every paragraph that a furniture pattern matches (``re.search``).
 
+    A list heading (:data:`LIST_HEADINGS`) takes the list under it along ("Related
+    articles" and the headlines that follow, up to the next sentence).
+
     >>> drop_furniture(["ISSN 2330-717X", "Body."], compile_patterns(DEFAULT_FURNITURE))
     ['Body.']
+    >>> drop_furniture(["It rained.", "Related articles", "Storm names change", "Dams fill up"],
+    ...                compile_patterns(DEFAULT_FURNITURE))
+    ['It rained.']
     """
-    return [p for p in paragraphs if not any(rx.search(p) for rx in patterns)]
+    out: list[str] = []
+    in_list = False
+    for p in paragraphs:
+        if any(rx.search(p) for rx in _LIST_HEADINGS):
+            in_list = True
+            continue
+        if any(rx.search(p) for rx in patterns):
+            continue
+        if in_list and len(p.split()) <= _LIST_ITEM_WORDS and not _TERMINAL.search(p):
+            continue
+        in_list = False
+        out.append(p)
+    return out
 
 
 def split_heading(paragraphs: Sequence[str]) -> tuple[str, list[str]]:

@@ -1,8 +1,10 @@
 """Sources: read every document in the sources folder and clean it into a ``Document``.
 
-Supported files are ``.txt``, ``.md``, ``.html``/``.htm`` and ``.pdf``; anything else
-is skipped with a warning. ``sources.toml`` in the same folder gives each file its
-title, author, publisher, date, optional url and extra furniture patterns::
+Supported files are ``.txt``, ``.md``, ``.html``/``.htm``, ``.pdf`` and ``.docx``; anything
+else is skipped with a warning. A file's metadata comes from the file itself (``<head>``,
+document information and XMP, core properties, YAML front matter, a printed byline and
+dateline; see :mod:`.article`); ``sources.toml`` in the same folder overrides it field by
+field, and adds extra furniture patterns::
 
     drop_patterns = ["^Advertisement$"]          # applies to every file
 
@@ -11,7 +13,7 @@ title, author, publisher, date, optional url and extra furniture patterns::
     date = "2019-11"
     drop_patterns = ["^IPCS \\\\(Institute for Peace"]
 
-A file with no entry loads with its file name as the title.
+A file that names no title, in itself or in ``sources.toml``, is titled by its file name.
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, SourceError
-from .cleaning import DEFAULT_FURNITURE, clean_text
+from .article import read_article
+from .cleaning import DEFAULT_FURNITURE
+from .extracted import Extracted, FileMeta
 
 log = logging.getLogger(__name__)
 
 METADATA_FILE = "sources.toml"
-SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+           ".pdf": "pdf", ".docx": "docx"}
+MAX_FILE_BYTES = 20 * 2**20  # the default size limit of one source file
 PARAGRAPH_BREAK = "\n\n"
 _MONTHS = (
     "January February March April May June July August September October November December"
@@ -53,6 +60,8 @@ class Document:
     url: str = ""
     heading: str = ""
     sha256: str = ""
+    byline: str = ""  # the printed byline, kept out of ``text`` ("By Jo Roe, Reporter")
+    format: str = ""  # the file's type: txt, md, html, pdf or docx
 
     @property
     def paragraph_starts(self) -> list[int]:
@@ -72,7 +81,7 @@ class Document:
         return date_label(self.date)
 
     def metadata(self) -> dict[str, str]:
-        keys = ("id", "path", "title", "author", "publisher", "date", "url")
+        keys = ("id", "path", "title", "author", "publisher", "date", "url", "byline", "format")
         return {k: getattr(self, k) for k in keys}
 
 
@@ -110,7 +119,8 @@ def source_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise SourceError(
             f"Sources folder {folder} does not exist.",
-            fix="Create it and put .txt, .md, .html or .pdf files in it, or pass --sources.",
+            fix="Create it and put .txt, .md, .html, .pdf or .docx files in it, or pass "
+                "--sources.",
         )
     files = []
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
@@ -123,7 +133,7 @@ def source_files(folder: Path) -> list[Path]:
     if not files:
         raise SourceError(
             f"Sources folder {folder} has no documents.",
-            fix="Add .txt, .md, .html or .pdf files to it, or pass --sources.",
+            fix="Add .txt, .md, .html, .pdf or .docx files to it, or pass --sources.",
         )
     return files
 
@@ -184,12 +194,20 @@ def _check_pattern(path: Path, pattern: str) -> None:
         ) from None
 
 
-def read_raw(path: Path) -> str:
-    """The text of one file, by type (see ``readers``)."""
-    from .readers import READERS
+def read_extracted(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Extracted:
+    """What the reader for ``path``'s type takes from it (see ``readers``)."""
+    from .readers import read_file
 
     try:
-        text = READERS[path.suffix.lower()](path)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(
+                f"Source file {path} is {size / 2**20:.1f} MB, over the "
+                f"{max_bytes / 2**20:.0f} MB limit.",
+                fix="Split it or remove it, or raise ASSISTANT_MAX_FILE_MB.")
+        if size == 0:
+            raise SourceError(f"Source file {path} is empty.", fix="Add its text or remove it.")
+        extracted = read_file(path)
     except SourceError:
         raise
     except UnicodeDecodeError:
@@ -201,38 +219,44 @@ def read_raw(path: Path) -> str:
             f"Source file {path} cannot be read ({exc.strerror or exc}).",
             fix="Check its permissions or remove it.",
         ) from None
-    if not text.strip():
+    if not (extracted.raw.strip() or extracted.paragraphs):
         raise SourceError(f"Source file {path} is empty.", fix="Add its text or remove it.")
-    return text
+    return extracted
 
 
-def load_document(path: Path, meta: SourceMeta, shared: tuple[str, ...] = ()) -> Document:
+def load_document(path: Path, meta: SourceMeta, shared: tuple[str, ...] = (),
+                  max_bytes: int = MAX_FILE_BYTES) -> Document:
     """Read, clean and label one file."""
-    raw = read_raw(path)
-    heading, paragraphs = clean_text(raw, DEFAULT_FURNITURE + shared + meta.drop_patterns)
-    if not paragraphs:
+    given = FileMeta(meta.title, meta.author, meta.publisher, meta.date, meta.url)
+    article = read_article(read_extracted(path, max_bytes), given,
+                           DEFAULT_FURNITURE + shared + meta.drop_patterns)
+    if not article.paragraphs:
         raise SourceError(
             f"Source file {path} has no text left after cleaning.",
             fix="Check its drop_patterns in sources.toml, or remove the file.",
         )
+    found = article.meta
     return Document(
         id=path.stem,
         path=path.name,
-        title=meta.title or path.name,
-        text=PARAGRAPH_BREAK.join(paragraphs),
-        author=meta.author,
-        publisher=meta.publisher,
-        date=meta.date,
-        url=meta.url,
-        heading=heading,
+        title=found.title or path.name,
+        text=PARAGRAPH_BREAK.join(article.paragraphs),
+        author=found.author,
+        publisher=found.publisher,
+        date=found.date,
+        url=found.url,
+        heading=article.heading,
         sha256=sha256_file(path),
+        byline=article.byline,
+        format=FORMATS[path.suffix.lower()],
     )
 
 
-def load_documents(folder: Path) -> list[Document]:
+def load_documents(folder: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Document]:
     """Every supported document in ``folder``, cleaned, in file-name order."""
     shared, metas = read_metadata(folder)
-    docs = [load_document(p, metas.get(p.name, SourceMeta()), shared) for p in source_files(folder)]
+    docs = [load_document(p, metas.get(p.name, SourceMeta()), shared, max_bytes)
+            for p in source_files(folder)]
     ids = [d.id for d in docs]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

