@@ -15,7 +15,10 @@ and compared with its ``.truth.json``:
 - title, author, date, outlet: exact (case and spaces folded).
 
 ``--compare-html`` also scores the HTML pages with the earlier BeautifulSoup reader (body
-only) and htmldate's date, the alternatives trafilatura was chosen over.
+only) and htmldate's date, the alternatives trafilatura was chosen over. ``--outside`` scores
+``evals/outside``: eight files made independently of this code by a helper who never saw it
+(reportlab and fpdf2 PDFs, WordPress-style, newspaper, table-layout and press-release pages,
+a Word file), each with its ``FILE.truth.json``.
 """
 
 from __future__ import annotations
@@ -162,15 +165,45 @@ def compare_html(split: str) -> list[str]:
     return out
 
 
+def outside(folder: Path) -> list[dict]:
+    """Rows for the independently made files (truth beside each as FILE.truth.json)."""
+    rows = []
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".html", ".pdf", ".docx")):
+        truth = json.loads(Path(f"{path}.truth.json").read_text(encoding="utf-8"))
+        try:
+            doc = load_document(path, SourceMeta())
+        except AssistantError as exc:
+            rows.append({"slug": path.name, "format": path.suffix[1:], "error": str(exc),
+                         "body_f1": 0.0, "clean": False, "left": [], **dict.fromkeys(
+                             ("title", "author", "date", "outlet"), False)})
+            continue
+        left = [x for x in truth["furniture"] if fold(x) in fold(doc.text)]
+        rows.append({"slug": path.name, "format": path.suffix[1:],
+                     "body_f1": char_f1(doc.text, truth["body"]), "clean": not left,
+                     "left": left, "title": fold(doc.title) == fold(truth["title"]),
+                     "author": fold(doc.author) == fold(truth["author"]),
+                     "date": doc.date == truth["date"],
+                     "outlet": fold(doc.publisher) == fold(truth["outlet"]),
+                     "got": {"title": doc.title, "author": doc.author, "date": doc.date,
+                             "outlet": doc.publisher}})
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="all", choices=("train", "dev", "test", "all"))
     ap.add_argument("--compare-html", action="store_true")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--outside", action="store_true",
+                    help="score evals/outside (made independently) instead of the library")
     args = ap.parse_args()
-    rows = [score(slug, spec) for slug, spec in articles(args.split)]
-    print(f"Ingestion on the library, split {args.split} ({len(rows)} files)\n")
+    if args.outside:
+        rows = outside(ROOT / "evals" / "outside")
+        print(f"Ingestion on evals/outside ({len(rows)} files made independently)\n")
+    else:
+        rows = [score(slug, spec) for slug, spec in articles(args.split)]
+        print(f"Ingestion on the library, split {args.split} ({len(rows)} files)\n")
     print("\n".join(table(rows)))
     if args.verbose:
         for r in rows:

@@ -14,6 +14,7 @@ carrying its character offsets into the cleaned document.
 from .chunking import Chunk, Sentence, chunk_documents, split_sentences, with_header
 from .cleaning import clean_text, normalize_characters
 from .sources import (
+    INGEST_VERSION,
     PARAGRAPH_BREAK,
     Document,
     date_label,
@@ -22,6 +23,7 @@ from .sources import (
     sha256_file,
 )
 
-__all__ = ["PARAGRAPH_BREAK", "Chunk", "Document", "Sentence", "chunk_documents", "clean_text",
+__all__ = ["INGEST_VERSION", "PARAGRAPH_BREAK", "Chunk", "Document", "Sentence",
+           "chunk_documents", "clean_text",
            "date_label", "fingerprint", "load_documents", "normalize_characters", "sha256_file",
            "split_sentences", "with_header"]

@@ -69,6 +69,23 @@ def _drop_repeats(paragraphs: list[str], *front: str) -> list[str]:
 NO_META = FileMeta()
 
 
+def _leading_fragments(paragraphs: list[str], most: int = 6) -> tuple[list[str], list[str]]:
+    """Short lines with no sentence punctuation before the story's first sentence (a kicker,
+    a subheadline, "FOR IMMEDIATE RELEASE", a byline, a sidebar's labels) are not body.
+
+    >>> _leading_fragments(["Weather", "Fog, 9C", "The fleet landed 2,860 tonnes."])
+    (['Weather', 'Fog, 9C'], ['The fleet landed 2,860 tonnes.'])
+    """
+    n = 0
+    while (n < min(most, len(paragraphs) - 1) and len(paragraphs[n].split()) <= 16
+           and not _SENTENCE_END.search(paragraphs[n])):
+        n += 1
+    return paragraphs[:n], paragraphs[n:]
+
+
+_SENTENCE_END = re.compile(r"[.!?:;\"')\]]$")
+
+
 def read_article(extracted: Extracted, given: FileMeta = NO_META,
                  patterns: Sequence[str] = DEFAULT_FURNITURE) -> Article:
     """The article in ``extracted``; ``given`` (from ``sources.toml``) wins field by field."""
@@ -76,7 +93,9 @@ def read_article(extracted: Extracted, given: FileMeta = NO_META,
     stated = _clean_meta(extracted.meta)
     heading = collapse_spaces(normalize_characters(heading))
     paragraphs = _drop_repeats(paragraphs, heading, stated.title, stated.description)
-    printed_front = read_front([normalize_characters(line) for line in extracted.front])
+    fragments, paragraphs = _leading_fragments(paragraphs)
+    printed_front = read_front([normalize_characters(line)
+                                for line in (*extracted.front, *fragments)])
     in_text, paragraphs = take_front(paragraphs)
     byline = in_text.byline or printed_front.byline
     printed = FileMeta(title=heading, author=in_text.author or printed_front.author,

@@ -32,7 +32,7 @@ _TIME = re.compile(r"[\s,]*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?
 _WEEKDAY = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+", re.IGNORECASE)
 _PREFIX = re.compile(
     r"^(?P<place>[A-Z][A-Z'.-]{2,}(?:\s+[A-Z][A-Z'.-]+){0,3})"
-    r"(?:,\s*(?P<date>[A-Za-z0-9 ]{3,30}?))?\s*(?:\((?P<outlet>[^)]{2,40})\))?"
+    r"(?:,\s*(?P<date>[A-Za-z0-9 ,.]{3,30}?))?\s*(?:\((?P<outlet>[^)]{2,40})\))?"
     r"\s*(?:[\u2014\u2013]|--?)\s+(?=[A-Z0-9\"'])")
 
 
@@ -43,6 +43,21 @@ class Byline:
     author: str
     role: str = ""
     date: str = ""
+
+
+def name_like(text: str) -> bool:
+    """Is this a person's name, or names joined by "and" ("Jo Roe", "Dr A. Lee and Bo Kim")?
+
+    >>> name_like("Dana Okafor"), name_like("View all"), name_like("staff")
+    (True, False, False)
+    """
+    text = text.strip()
+    return bool(text) and len(text) <= 80 and bool(_NAMES.fullmatch(text)) \
+        and all(w[:1].isupper() or re.fullmatch(_PARTICLE, w) or w in ("and", "&")
+                for w in text.replace(",", " ").split()) and not _NOT_NAMES.search(text)
+
+
+_NOT_NAMES = re.compile(r"\b(View|All|Posts?|More|Staff|Share|Follow|Read|Home|News)\b")
 
 
 def _sentence_like(text: str) -> bool:
@@ -121,11 +136,19 @@ class Front:
 
 def read_front(lines: Sequence[str]) -> Front:
     """The byline and date among front-matter lines (headline, standfirst, byline, dateline
-    and role lines, in any order)."""
+    and role lines, in any order); a role printed on the line under the byline joins it.
+
+    >>> f = read_front(["A Headline", "By Jo Roe", "Science Editor", "Published 3 May 2024"])
+    >>> f.byline, f.author, f.role, f.date
+    ('By Jo Roe, Science Editor', 'Jo Roe', 'Science Editor', '2024-05-03')
+    """
     byline, found, date = "", None, ""
-    for line in lines:
+    for i, line in enumerate(lines):
         if found is None and (b := parse_byline(line)):
             byline, found, date = line.strip(), b, date or b.date
+            after = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            if not b.role and _role_like(after) and not parse_dateline(after):
+                found, byline = Byline(b.author, after, b.date), f"{byline}, {after}"
         elif not date and (d := parse_dateline(line)):
             date = d[1]
     if found is None:

@@ -23,7 +23,11 @@ DEFAULT_FURNITURE: tuple[str, ...] = (
     r"^(Share|Like) this( article| story| post| page)?:?$",
     r"^Required fields are marked",
     r"^Subscribe to our newsletter",
+    r"^(Read|See) (more|also)( here)?\s*[:|\u2013\u2014-]",  # a teaser linking elsewhere
 )
+# A line that ends the story in newsroom and press-release convention; what follows is
+# boilerplate ("About the company", media contacts).
+END_MARKER = re.compile(r"^\s*(#{3}|-\s*30\s*-|-*\s*ends?\s*-*|\*{3})\s*$", re.IGNORECASE)
 # Headings of a list of other stories: the short, unpunctuated lines under one (headlines,
 # links) go with it, up to the next sentence.
 LIST_HEADINGS: tuple[str, ...] = (
@@ -198,6 +202,8 @@ def drop_furniture(paragraphs: Sequence[str], patterns: Sequence[re.Pattern[str]
     out: list[str] = []
     in_list = False
     for p in paragraphs:
+        if END_MARKER.match(p) and out:
+            break
         if any(rx.search(p) for rx in _LIST_HEADINGS):
             in_list = True
             continue

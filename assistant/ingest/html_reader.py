@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ..errors import SourceError
+from .byline import name_like
 from .extracted import Extracted, FileMeta
 
 _TITLE_SEPARATORS = (" | ", " - ", " \u2013 ", " \u2014 ", ": ", " :: ", " \u00b7 ")
@@ -21,6 +22,7 @@ _MIN_WORDS = 8  # less than this is a menu or an error page, not an article
 
 def read_html(path: Path, html: str) -> Extracted:
     """The article of an HTML page, with its metadata; an error when none is found."""
+    html = _modernise(html)
     doc = _extract(html, precise=True) or _extract(html, precise=False)
     text = (doc.text if doc is not None else "") or ""
     if len(text.split()) < _MIN_WORDS:
@@ -34,12 +36,41 @@ def read_html(path: Path, html: str) -> Extracted:
     site = _clean(doc.sitename)
     if site.lower() in title.lower():  # a headline is no site name
         site = ""
-    meta = FileMeta(title=title, author=_authors(doc.author),
+    author = _authors(doc.author)
+    meta = FileMeta(title=title, author=author if name_like(author) else _marked_author(html),
                     publisher=site or _site_from_title(html, title),
                     date=(doc.date or "")[:10], url=_clean(doc.url),
                     description=_clean(doc.description))
     paragraphs = tuple(p.strip() for p in text.split("\n") if p.strip())
     return Extracted(paragraphs=paragraphs, meta=meta, heading=title)
+
+
+def _modernise(html: str) -> str:
+    """An old page laid out with tables and ``<br><br>`` (no ``<p>``) recast as blocks and
+    paragraphs, the way readability tools do, so the extractor can find its story."""
+    if len(re.findall(r"<p[\s>]", html, re.IGNORECASE)) >= 3:
+        return html
+    html = re.sub(r"(?i)<(table|tbody|thead|tfoot|tr|td|th)\b[^>]*>", "<div>", html)
+    html = re.sub(r"(?i)</(table|tbody|thead|tfoot|tr|td|th)\s*>", "</div>", html)
+    return re.sub(r"(?i)(<br\s*/?>\s*){2,}", "</p><p>", html)
+
+
+def _marked_author(html: str) -> str:
+    """The first name-like text of an element marked as the author (``rel="author"``, a
+    class with "author" or "byline"): markup, not words, says it is a byline."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, TypeError):
+        return ""
+    for node in tree.xpath('//*[@rel="author" or contains(@class, "author") or '
+                           'contains(@class, "byline")]'):
+        text = re.sub(r"^\s*by\s+", "", " ".join(node.text_content().split()), flags=re.I)
+        text = re.split(r",|\s+[|\u2014\u2013]\s+", text)[0].strip()
+        if name_like(text):
+            return text
+    return ""
 
 
 def _extract(html: str, precise: bool):  # type: ignore[no-untyped-def]

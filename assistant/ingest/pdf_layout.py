@@ -200,11 +200,30 @@ def body_style(lines: Sequence[Line]) -> tuple[str, float]:
 
 
 def split_front(lines: Sequence[Line], style: tuple[str, float]) -> tuple[list[Line], list[Line]]:
-    """(front block, rest): the first page's lines before its first body-font line."""
+    """(front block, rest): the first page's lines before its first body-font line; the
+    rest without small print (captions, photo credits, notes: text set well below the
+    body's size is not the body)."""
     for i, ln in enumerate(lines):
         if ln.style == style or ln.page > 0:
-            return list(lines[:i]), list(lines[i:])
+            return list(lines[:i]), [x for x in lines[i:] if x.size >= SMALL * style[1]]
     return [], list(lines)
+
+
+SMALL = 0.85
+
+
+def masthead(front: Sequence[Line]) -> str:
+    """The name printed above the headline on page 1 (a masthead), if any: the outlet when
+    no running head or metadata names it."""
+    if not front:
+        return ""
+    top = max(ln.size for ln in front)
+    above = [ln for ln in front if ln.size < top - 0.5 and ln.top < min(
+        x.top for x in front if x.size >= top - 0.5)]
+    if not above or len(above[0].text.split()) > 6 or re.search(r"\d", above[0].text):
+        return ""
+    name = _SEPARATORS.split(above[0].text)[0].strip()
+    return name.title() if name.isupper() else name
 
 
 def headline(front: Sequence[Line]) -> str:
@@ -238,8 +257,11 @@ def _pitch(lines: Sequence[Line], style: tuple[str, float]) -> float:
     return sorted(steps)[len(steps) // 2] if steps else 0.0
 
 
+_BULLET = re.compile(r"^[\u2022\u00b7\u00bb\u25aa\u25e6\u2023\u2043*\u2013-]\s")
+
+
 def _breaks(prev: Line, ln: Line, pitch: float) -> bool:
-    if prev.style != ln.style:
+    if prev.style != ln.style or _BULLET.match(ln.text):
         return True
     ended = bool(re.search(r"[.!?:\"')\]]$", prev.text))
     short = prev.x1 < prev.right - max(24.0, 3 * prev.size)

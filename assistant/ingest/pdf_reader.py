@@ -36,7 +36,8 @@ def read_pdf(path: Path) -> Extracted:
     style = layout.body_style(lines)
     front, rest = layout.split_front(lines, style)
     heading = layout.headline(front)
-    printed = FileMeta(title=heading, publisher=layout.publisher(per_page, heights))
+    printed = FileMeta(title=heading, publisher=layout.publisher(per_page, heights)
+                       or layout.masthead(front))
     return Extracted(paragraphs=tuple(layout.paragraphs(rest, style)),
                      meta=strong.merged(printed), heading=heading,
                      front=tuple(ln.text for ln in front), weak=weak)

@@ -38,7 +38,10 @@ METADATA_FILE = "sources.toml"
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
            ".pdf": "pdf", ".docx": "docx"}
-MAX_FILE_BYTES = 20 * 2**20  # the default size limit of one source file
+MAX_FILE_BYTES = 20 * 2**20
+# How files are read: bumped whenever a change to the readers or to cleaning can change a
+# document's text or metadata, so that an index built by the older reading is rebuilt.
+INGEST_VERSION = 2  # the default size limit of one source file
 PARAGRAPH_BREAK = "\n\n"
 _MONTHS = (
     "January February March April May June July August September October November December"

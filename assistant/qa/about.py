@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ingest import Document, date_label
+from ..ingest.byline import parse_byline
 from ..text import tokenize
 from .evidence import Evidence, centrality
 from .question import Question
@@ -35,25 +36,39 @@ TEXT_NOUNS = frozenset(tokenize(
 DOCUMENT_WORDS = TEXT_NOUNS | frozenset(tokenize(
     "author writer byline title headline summary gist overview recap point points argument "
     "thesis claim message takeaway idea topic outlet publication publisher site website "
-    "blog magazine newspaper journal date day month year time", synonyms=False))
+    "blog magazine newspaper journal date day month year time role job position beat reporter "
+    "journalist correspondent", synonyms=False))
 
 
 @dataclass(frozen=True)
 class Part:
-    """One piece of a document answer: text, and what it cites (a sentence row, or the
-    document's metadata when ``row`` is -1)."""
+    """One piece of a document answer: text, and what it cites (a sentence row; the
+    document's printed byline when ``byline`` is set; else its metadata record)."""
 
     text: str
     doc_id: str
     row: int = -1
+    byline: bool = False
 
 
-def documents_for(question: Question, evidence: Evidence) -> list[Document]:
-    """The document the question names; else every document, oldest first."""
+def documents_for(question: Question, evidence: Evidence,
+                  ranked_docs: Sequence[str] = ()) -> list[Document]:
+    """The document the question names by its metadata ("the 2019 piece", "Lee's post");
+    else the one its subject points to ("the piece on the library closures": the document
+    of the best retrieved passage, ``ranked_docs[0]``); else, for a question with no
+    subject ("who wrote these?"), every document, oldest first."""
     docs = list(evidence.documents.values())
     if question.document:
         return [evidence.documents[question.document]]
+    if ranked_docs and has_subject(question):
+        return [evidence.documents[ranked_docs[0]]]
     return sorted(docs, key=lambda d: (d.date or "9999", d.id))
+
+
+def has_subject(question: Question) -> bool:
+    """Does the question say what the text it asks about is about ("the piece on the
+    dam talks"), beyond words for texts, authors and dates?"""
+    return any(t not in DOCUMENT_WORDS and len(t) > 2 for t in _nouns(question))
 
 
 def elsewhere(question: Question, docs: Sequence[Document], vocabulary: frozenset[str]) -> bool:
@@ -104,6 +119,8 @@ def answerable(question: Question, docs: Sequence[Document]) -> bool:
         return all(d.author for d in docs)
     if aspect == "publisher":
         return all(d.publisher for d in docs)
+    if aspect == "role":
+        return all(role_of(d) for d in docs)
     if aspect == "date":
         precise = bool(PRECISE.search(question.text))
         return all(d.date and (not precise or len(d.date) == 10) for d in docs)
@@ -122,11 +139,24 @@ def answer_parts(question: Question, evidence: Evidence,
     return parts, (shorts[0] if len(docs) == 1 and shorts[0] else None)
 
 
+def role_of(doc: Document) -> str:
+    """The author's role as the printed byline gives it ("By Jo Roe, Health Editor")."""
+    byline = parse_byline(doc.byline) if doc.byline else None
+    return byline.role if byline else ""
+
+
 def _one(aspect: str, doc: Document, evidence: Evidence) -> tuple[list[Part], str]:
     name = f"\u201c{doc.title}\u201d"
     if aspect == "author":
+        if doc.byline:
+            return [Part(f"{name} was written by {doc.author}.", doc.id, byline=True)], \
+                _person(doc.author)
         row = _author_line(doc, evidence)
         return [Part(f"{name} was written by {doc.author}.", doc.id, row)], _person(doc.author)
+    if aspect == "role":
+        role = role_of(doc)
+        return [Part(f"{name} was written by {_person(doc.author) or 'its author'}, "
+                     f"{role}.", doc.id, byline=True)], role
     if aspect == "publisher":
         return [Part(f"{name} was published by {doc.publisher}.", doc.id)], doc.publisher
     if aspect == "date":

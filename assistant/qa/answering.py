@@ -76,7 +76,7 @@ class Answerer:
     def answer(self, question: Question, qvec: np.ndarray,
                passages: Sequence[Passage]) -> Outcome:
         if question.intent == "document":
-            return self._about(question)
+            return self._about(question, [p.source_id for p in passages])
         ranked = self.scorer.rank(question, qvec, passages) if passages else []
         if not ranked or not question.query_weights:  # "???", "the of and"
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)
@@ -136,9 +136,9 @@ class Answerer:
                         s.start, s.end, chunk.text, chunk.start, s.paragraph, chunk.id, doc.url,
                         kind)
 
-    def _about(self, question: Question) -> Outcome:
+    def _about(self, question: Question, ranked_docs: Sequence[str] = ()) -> Outcome:
         """A question about a document: its metadata, its byline, its gist."""
-        docs = about.documents_for(question, self.evidence)
+        docs = about.documents_for(question, self.evidence, ranked_docs)
         if not about.answerable(question, docs) or about.elsewhere(question, docs,
                                                                    self.vocabulary):
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)
@@ -155,6 +155,10 @@ class Answerer:
         return Outcome(text, tuple(citations), False, 1.0, short)
 
     def _part_citation(self, marker: int, part: about.Part) -> Citation:
+        if part.byline:  # the printed byline, kept out of the body: cited as it reads
+            doc = self.evidence.documents[part.doc_id]
+            return Citation(marker, doc.id, doc.title, doc.author, doc.publisher, doc.date,
+                            doc.byline, -1, -1, doc.byline, -1, 0, "", doc.url, DOCUMENT)
         if part.row >= 0:
             role = self.evidence.roles[part.row]
             return self.sentence_citation(marker, part.row,

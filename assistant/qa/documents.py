@@ -37,7 +37,7 @@ def named_document(question: str, documents: Sequence[Document]) -> str:
         return ""
     low = " ".join(question.lower().replace("\u2019", "'").split())
     docs = tuple(documents)
-    scores = {d.id: _score(low, d, _title_words(d, docs)) for d in docs}
+    scores = {d.id: _score(low, d, _title_words(d, docs), _other_titles(d, docs)) for d in docs}
     best = max(scores.values())
     winners = [doc_id for doc_id, score in scores.items() if score == best]
     return winners[0] if best > 0 and len(winners) == 1 else ""
@@ -57,14 +57,18 @@ def echoes(weights: Mapping[str, float], title: str) -> bool:
     return shared >= 0.75 * sum(weights.values())
 
 
-def _score(low: str, doc: Document, title_words: list[str]) -> float:
+def _score(low: str, doc: Document, title_words: list[str],
+           taken: frozenset[str] = frozenset()) -> float:
+    """How strongly the question names ``doc`` by its metadata; ``taken`` holds the words
+    of the other documents' titles: an author's name that another title uses ("the
+    Calloway bankruptcy article" beside a piece by R. Calloway) names neither."""
     score = 3.0 if echoes(term_weights(low), doc.title) else 0.0
     year = doc.date[:4]
     if year and re.search(rf"\b{year}\b(?:'s)? (?:[\w-]+ )?{_DOC_NOUN}\b|\b{_DOC_NOUN} "
                           rf"(?:from|of|in|published in|written in) {year}\b", low):
         score += 3
     for word in re.findall(r"[\w'-]+", doc.author.split("(")[0].lower()):
-        if len(word) > 2 and word not in _SKIP and (
+        if len(word) > 2 and word not in _SKIP and word not in taken and (
                 (rarity(word) >= 3.0 and re.search(rf"\b{re.escape(word)}\b", low))
                 or _near_doc_noun(low, word)):
             score += 3
@@ -76,9 +80,16 @@ def _score(low: str, doc: Document, title_words: list[str]) -> float:
         if _near_doc_noun(low, word):
             score += 2
     question_words = set(re.findall(r"[\w'-]+", low))
-    if len(title_words) >= 2 and len(question_words & set(title_words)) >= 2:
-        score += 2
+    shared = len(question_words & set(title_words))
+    if len(title_words) >= 2 and shared >= 2:  # each distinctive title word the question has
+        score += 1.5 * min(shared, 3)
     return score
+
+
+@lru_cache(maxsize=1024)
+def _other_titles(doc: Document, documents: tuple[Document, ...]) -> frozenset[str]:
+    return frozenset(w for d in documents if d.id != doc.id
+                     for w in re.findall(r"[\w'-]+", d.title.lower()))
 
 
 @lru_cache(maxsize=1024)

@@ -58,13 +58,20 @@ _DOC_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              rf"behind|who (published|ran|runs|puts out) (the )?([\w'-]+ )"
                              rf"{{0,3}}(blog|site|outlet|{_DOC_NOUN}))\b")),
     ("date", re.compile(rf"^\s*(when|(in |on )?(what|which) (\w+ )?(date|day|month|year))\b.*\b("
-                        rf"published|written|posted|come out|came out|appear\w*|dated)\b|"
+                        rf"publish\w*|written|write|posted|post|run|ran|come out|came out|"
+                        rf"appear\w*|dated|go up|went up)\b|"
                         rf"\b{_DOC_NOUN}'?s? date\b|\bpublication date\b|"
                         rf"\bwritten first\b")),
+    ("role", re.compile(r"\b(job( title)?|role|position|beat|title)\b.{0,30}\b(reporter|"
+                        r"journalist|writer|author|correspondent)\b|\b(reporter|journalist|"
+                        r"writer|author|correspondent)('s)? (job( title)?|role|position|beat)\b|"
+                        r"\bwhat (does|did) (the )?(reporter|journalist|writer|author) do\b")),
     ("title", re.compile(r"\b(headline|title)\b")),
     ("about", re.compile(rf"\b(what('s| is| was)|what does) (the |this |that |his |her )?"
                          rf"([\w'-]+ ){{0,4}}{_DOC_NOUN} (about|cover|discuss)\b|\b{_DOC_NOUN}"
-                         rf" (about|on)\?|\btopic of\b")),
+                         rf" (about|on)\?|\btopic of\b|^\s*(what|whats|what's)\b.*\b{_DOC_NOUN}s?"
+                         rf"\b.*\b(about|cover|discuss)\b,?( in short| actually| exactly| really|"
+                         rf" briefly| in a nutshell)?\s*\??\s*$")),
 )
 # Words that make even a yes/no question a comparison ("was it signed before or after ...?").
 _STRONG_COMPARISON = re.compile(
@@ -179,9 +186,27 @@ def _acronym_question(low: str) -> str:
     return match.group("x") if match else ""
 
 
+# A study, trial or survey that an article reports is not the article: "which journal
+# published the study?" and "when did the trial end?" are answered from the text.
+_REPORTED_WORK = re.compile(r"\b(stud(y|ies)|research|trials?|surveys?|findings)\b")
+_TEXT_ITSELF = re.compile(r"\b(article|piece|story|post|blog|column|op-?ed|essay|commentary|"
+                          r"write-?up|coverage)s?\b")
+
+
 def _document_aspect(low: str) -> str:
+    """The aspect of a question about an article itself ("" for any other question).
+
+    >>> _document_aspect("which journal published the wheat study"), _document_aspect(
+    ...     "who wrote the piece on the wheat study")
+    ('', 'author')
+    """
     for aspect, pattern in _DOC_ASPECTS:
         if pattern.search(low):
+            reported = (re.search(r"\bjournals?\b", low) if aspect == "publisher"
+                        else _REPORTED_WORK.search(low) if aspect in ("author", "date")
+                        else None)
+            if reported and not _TEXT_ITSELF.search(low):
+                return ""
             return aspect
     return ""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import StoreError
-from ..ingest import chunk_documents, fingerprint, load_documents, with_header
+from ..ingest import INGEST_VERSION, chunk_documents, fingerprint, load_documents, with_header
 from ..ingest.events import EVENTS_VERSION, extract_events
 from ..text import nlp, tokenizer_fingerprint
 from ..text.annotate import ANNOTATION_VERSION, annotate
@@ -51,6 +51,7 @@ def index_info(settings: Settings, embedder: Embedder) -> dict[str, Any]:
         "tokenizer": tokenizer_fingerprint(),
         "annotation": f"{nlp.model_id()}/{ANNOTATION_VERSION}",
         "events": EVENTS_VERSION,
+        "ingest": INGEST_VERSION,
     }
 
 

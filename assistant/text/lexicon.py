@@ -99,6 +99,7 @@ _HEADS: dict[str, tuple[str, ...]] = {
     "LAW": ("clause", "article", "law", "provision", "treaty", "agreement", "rule", "act"),
     "NORP": ("nationality", "group", "side"),
     "CARDINAL": ("number", "count", "total", "figure"),
+    "WORK_OF_ART": ("journal", "book", "film", "novel", "song", "play"),
 }
 HEAD_LABELS: dict[str, tuple[str, ...]] = {}
 for _label, _nouns in _HEADS.items():
@@ -106,7 +107,8 @@ for _label, _nouns in _HEADS.items():
         HEAD_LABELS.setdefault(_noun, ())
         HEAD_LABELS[_noun] = (*HEAD_LABELS[_noun], _label)
 # Where an entity of one kind is often tagged as another by a small model.
-_ALSO = {"ORG": ("FAC", "GPE"), "GPE": ("LOC", "FAC"), "LOC": ("GPE", "FAC"),
+_ALSO = {"WORK_OF_ART": ("ORG",), "ORG": ("FAC", "GPE"), "GPE": ("LOC", "FAC"),
+         "LOC": ("GPE", "FAC"),
          "PERSON": ("ORG",), "MONEY": ("CARDINAL", "QUANTITY"),
          "CARDINAL": ("QUANTITY", "MONEY", "PERCENT")}
 

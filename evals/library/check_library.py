@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 INTENTS = ("factoid", "definition", "cause", "consequence", "stance", "status", "comparison",
            "document")
 MIN_ANSWERABLE = {"factoid": 6, "definition": 3, "cause": 3, "consequence": 3, "stance": 3,
-                  "status": 2, "comparison": 3, "document": 5}
+                  "status": 2, "comparison": 3, "document": 4}
 MIN_FORMATS = {"html": 10, "pdf": 10, "md": 8, "docx": 4}
 MIN_SPLITS = {"train": 24, "dev": 8, "test": 8}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",

@@ -78,7 +78,7 @@ def _head(a: dict, variant: int) -> str:
     elif variant == 2:
         ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
               "description": a["standfirst"], "datePublished": stamp, "dateModified": stamp,
-              "author": {"@type": "Person", "name": author, "jobTitle": a["author_role"]},
+              "author": {"@type": "Person", "name": author},
               "publisher": {"@type": "Organization", "name": outlet},
               "mainEntityOfPage": a["url"]}
         lines += [f"<title>{e(title)} \u2014 {e(outlet)}</title>",
@@ -283,6 +283,34 @@ def text_entries(library: dict) -> str:
     return "\n".join(out)
 
 
+def _roleless(row: dict, role: str) -> dict:
+    """A question asking only for the author's role, made unanswerable (the file does not
+    carry the role: only a printed byline does)."""
+    fold = " ".join(role.lower().split())
+    if (row.get("answerable") and row.get("intent") == "document" and row["answers"]
+            and all(" ".join(x.lower().split()) in fold for x in row["answers"])
+            and not row["evidence"]):
+        return {**row, "answerable": False, "answers": [], "evidence": [], "topic": "on"}
+    return row
+
+
+def fix_role_questions(slug: str) -> None:
+    """The writers knew each author's role; a file prints it only in a byline (PDFs, some
+    Word files). Elsewhere a question asking for it has no answer in the file."""
+    truth = json.loads((ARTICLES / f"{slug}.truth.json").read_text(encoding="utf-8"))
+    if truth["byline"]:
+        return
+    role = json.loads((DRAFTS / f"{slug}.json").read_text(encoding="utf-8"))["author_role"]
+    for path in (HERE / "questions" / f"{slug}.jsonl",
+                 HERE / "questions" / f"{slug}.conversations.jsonl"):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+        fixed = [({**r, "turns": [_roleless(t, role) for t in r["turns"]]} if "turns" in r
+                  else _roleless(r, role)) for r in rows]
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in fixed),
+                        encoding="utf-8")
+
+
 def main(slugs: list[str]) -> None:
     sys.path.insert(0, str(HERE))
     library = tomllib.loads((HERE / "splits.toml").read_text(encoding="utf-8"))
@@ -290,6 +318,7 @@ def main(slugs: list[str]) -> None:
         if (slugs and slug not in slugs) or not (DRAFTS / f"{slug}.json").exists():
             continue
         print(render(slug, spec["format"], int(spec.get("variant", 0))).relative_to(HERE))
+        fix_role_questions(slug)
     (ARTICLES / "sources.toml").write_text(text_entries(library), encoding="utf-8")
 
 
