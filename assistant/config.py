@@ -100,6 +100,9 @@ class Settings:
     # the collections) so several indexes can share one server.
     # Ingestion (issue 19): the largest source file read, in MB (larger ones are refused).
     max_file_mb: int = 20
+    # The learned answer verifier (issue 20): "on" (the shipped model) or "off" (the
+    # hand-fitted scorer and abstention model it replaced, kept for comparison).
+    verifier: str = "on"
     store: str = "faiss"
     milvus_uri: str = ""
     milvus_token: str = ""
@@ -118,6 +121,9 @@ class Settings:
         if self.index_type not in ("auto", "flat-ip", "hnsw-ip"):
             raise ConfigError(f"Unknown index type {self.index_type!r}.",
                               fix="Use one of: auto, flat-ip, hnsw-ip.")
+        if self.verifier not in ("on", "off"):
+            raise ConfigError(f"Unknown verifier setting {self.verifier!r}.",
+                              fix="Use on or off.")
         if self.embed_backend not in ("", "onnx", "onnx-int8", "torch"):
             raise ConfigError(f"Unknown embedding backend {self.embed_backend!r}.",
                               fix="Use one of: onnx, onnx-int8, torch.")

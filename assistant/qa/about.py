@@ -32,12 +32,12 @@ PRECISE = re.compile(r"\b(exact|exactly|precise|which day|what day|day of)\b", r
 # rest of its nouns say which text is meant.
 TEXT_NOUNS = frozenset(tokenize(
     "article piece story report analysis essay post column op-ed commentary paper text "
-    "writeup write-up", synonyms=False))
+    "writeup write-up"))
 DOCUMENT_WORDS = TEXT_NOUNS | frozenset(tokenize(
     "author writer byline title headline summary gist overview recap point points argument "
     "thesis claim message takeaway idea topic outlet publication publisher site website "
     "blog magazine newspaper journal date day month year time role job position beat reporter "
-    "journalist correspondent", synonyms=False))
+    "journalist correspondent"))
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def elsewhere(question: Question, docs: Sequence[Document], vocabulary: frozense
     if TEXT_NOUNS & set(nouns):
         return False
     meta = {t for d in docs for field in (d.title, d.author, d.publisher, d.url, d.id)
-            for t in tokenize(field or "", synonyms=False)}
+            for t in tokenize(field or "")}
     return mostly_unknown(nouns, vocabulary | meta)
 
 
@@ -107,9 +107,9 @@ def mostly_unknown(terms: Sequence[str], known: frozenset[str] | set[str]) -> bo
 def _nouns(question: Question) -> list[str]:
     parsed = question.parsed
     if parsed is None:
-        return tokenize(question.text, synonyms=False)
+        return tokenize(question.text)
     return [term for t in parsed.tokens if t.pos in ("NOUN", "PROPN")
-            for term in tokenize(t.text, synonyms=False)]
+            for term in tokenize(t.text)]
 
 
 def answerable(question: Question, docs: Sequence[Document]) -> bool:

@@ -6,18 +6,19 @@ passages is scored for the question (:mod:`.candidates`), the abstention test de
 whether the best evidence answers it (:mod:`.abstain`), and the sentences the intent
 needs are chosen (:mod:`.assemble`) and cited, each followed by its ``[n]`` marker.
 
->>> compose([("Signed in 2016.", "2020-08"), ("It expired.", "2019-11")])
-'In November 2019: It expired. [1] By August 2020: Signed in 2016. [2]'
+>>> compose([("Signed in 2016.", "2020-08", "Matsuo"), ("It expired.", "2019-11", "Mishra")])
+'From Mishra (Nov 2019): It expired. [1] From Matsuo (Aug 2020): Signed in 2016. [2]'
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..ingest import date_label
+from ..ingest import Document, date_label
 from . import about
 from .abstain import Model, features
 from .assemble import Limits, choose, short_answer
@@ -26,6 +27,8 @@ from .evidence import Evidence
 from .question import Question
 from .records import DOCUMENT, Answer, Citation
 from .retrieval import Passage, Retriever
+from .verifier import Verifier
+from .verifier_features import documents
 
 ABSTAIN_TEXT = "The sources do not answer this question."
 COMMON_SHARE = 0.3  # a term in more than this share of chunks tells passages apart poorly
@@ -42,36 +45,67 @@ class Outcome:
     short_answer: str | None = None
 
 
-def compose(parts: Sequence[tuple[str, str]]) -> str:
-    """Answer text from ``(sentence, date)`` pairs in order of use, with markers.
+def compose(parts: Sequence[tuple[str, str, str]]) -> str:
+    """Answer text from ``(sentence, date, source)`` triples in order of use, with markers.
 
-    Sentences from sources of different dates are ordered by date and introduced by
-    it, since the facts changed over time.
+    Sentences are ordered by their source's date. When they come from more than one
+    source, each source's sentences are introduced by its name and date ("From Mishra (Nov
+    2019):"), so that the reader knows which article says what, and the date reads as the
+    article's, not the event's.
     """
     dated = sorted(enumerate(parts), key=lambda ip: (ip[1][1] or "9999", ip[0]))
-    dates = {d for _, (_, d) in dated if d}
+    several = len({src for _, (_, _, src) in dated}) > 1
     out, previous = [], None
-    for marker, (_, (sentence, date)) in enumerate(dated, start=1):
-        if len(dates) > 1 and date and date != previous:
-            lead = "In" if previous is None else "By"
-            out.append(f"{lead} {date_label(date)}:")
-        previous = date or previous
+    for marker, (_, (sentence, date, source)) in enumerate(dated, start=1):
+        if several and source != previous:
+            when = short_date(date)
+            out.append(f"From {source} ({when}):" if when else f"From {source}:")
+        previous = source
         out.append(f"{sentence} [{marker}]")
     return " ".join(out)
+
+
+def short_date(date: str) -> str:
+    """"Nov 2019" for 2019-11 or 2019-11-23, "2019" for a year alone.
+
+    >>> short_date("2019-11-23"), short_date("2020"), short_date("")
+    ('Nov 2019', '2020', '')
+    """
+    label = date_label(date)
+    if len(date) < 7 or label == date:
+        return date
+    month, year = label.split()[-2:]
+    return f"{month[:3]} {year}"
+
+
+def source_label(doc: Document) -> str:
+    """How an answer names a source: its author's surname, else its outlet, else its title.
+
+    >>> source_label(Document(id="a", path="a", title="T", text="", author="Dr Ann Lee*"))
+    'Lee'
+    """
+    person = re.sub(r"\(.*", "", doc.author).replace("*", "").strip()
+    names = [w for w in person.replace(" and ", ",").split(",")[0].split() if w[:1].isupper()]
+    if names:
+        return names[-1]
+    title = " ".join(doc.title.split()[:6])
+    return doc.publisher or (title + ("\u2026" if len(doc.title.split()) > 6 else ""))
 
 
 class Answerer:
     """Chooses and cites sentences from retrieved passages."""
 
     def __init__(self, retriever: Retriever, model: Model | None = None,
-                 weights: Weights | None = None, limits: Limits | None = None) -> None:
+                 weights: Weights | None = None, limits: Limits | None = None,
+                 verifier: Verifier | None = None) -> None:
         self.evidence = Evidence(retriever.data)
         # Read from the stored BM25 matrix: tokenising a large corpus again at every
         # load would cost minutes per million chunks.
         self.vocabulary = retriever.chunk_vocabulary
         self.scorer = Scorer(self.evidence, retriever.common_chunk_terms(COMMON_SHARE), weights)
         self.model = model or Model.fitted()
-        self.limits = limits or Limits()
+        self.verifier = verifier
+        self.limits = limits or (verifier.limits if verifier is not None else Limits())
 
     def answer(self, question: Question, qvec: np.ndarray,
                passages: Sequence[Passage]) -> Outcome:
@@ -82,9 +116,18 @@ class Answerer:
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)
         if any(m.label == "NUMBER" for m in question.mentions if not m.known):
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)  # a year or figure never given
-        chosen = choose(ranked, question, self.evidence, self.limits)
-        confidence = self.model.confidence(self.features(question, ranked, chosen, passages))
-        if confidence < self.model.threshold:
+        if self.verifier is not None:
+            verdict = self.verifier.rerank(
+                question, ranked, lambda s: self.features(question, ranked, [s], passages),
+                self.pair_text, documents(question, self.evidence, ranked))
+            ranked, confidence, threshold = verdict.ranked, verdict.confidence, \
+                self.verifier.threshold
+            chosen = choose(ranked, question, self.evidence, self.limits)
+        else:
+            chosen = choose(ranked, question, self.evidence, self.limits)
+            confidence = self.model.confidence(self.features(question, ranked, chosen, passages))
+            threshold = self.model.threshold
+        if confidence < threshold:
             return Outcome(ABSTAIN_TEXT, (), True, confidence)
         short = short_answer(chosen[0], question, self.evidence)
         text, citations = self.cite(chosen)
@@ -92,6 +135,12 @@ class Answerer:
             marker = next(c.marker for c in citations if short in c.quote)
             text = f"**{short}** [{marker}]. {text}"
         return Outcome(text, citations, False, confidence, short)
+
+    def pair_text(self, candidate: Scored) -> str:
+        """A candidate as the verifier's cross-encoder reads it: its article's title, then
+        the sentence."""
+        sentence = self.evidence.sentences[candidate.row]
+        return f"{self.evidence.documents[sentence.doc_id].title} | {sentence.text}"
 
     def features(self, question: Question, ranked: Sequence[Scored], chosen: Sequence[Scored],
                  passages: Sequence[Passage]) -> dict[str, float]:
@@ -110,8 +159,8 @@ class Answerer:
         ordered = sorted(chosen, key=lambda s: (ev.documents[ev.sentences[s.row].doc_id].date
                                                 or "9999", ev.sentences[s.row].doc_id,
                                                 ev.sentences[s.row].start))
-        parts = [(ev.sentences[s.row].text, ev.documents[ev.sentences[s.row].doc_id].date)
-                 for s in ordered]
+        parts = [(ev.sentences[s.row].text, ev.documents[ev.sentences[s.row].doc_id].date,
+                  source_label(ev.documents[ev.sentences[s.row].doc_id])) for s in ordered]
         citations = tuple(self.sentence_citation(n, s.row, s.passage.index)
                           for n, s in enumerate(ordered, start=1))
         return compose(parts), citations
@@ -121,7 +170,8 @@ class Answerer:
         reading order, renumbered."""
         unique = {(c.source_id, c.start): c for c in citations}.values()
         ordered = sorted(unique, key=lambda c: (c.date or "9999", c.source_id, c.start))
-        text = compose([(c.quote, c.date) for c in ordered])
+        text = compose([(c.quote, c.date, source_label(self.evidence.documents[c.source_id]))
+                        for c in ordered])
         return text, tuple(replace(c, marker=n) for n, c in enumerate(ordered, start=1))
 
     def sentence_citation(self, marker: int, row: int, chunk_index: int = -1,

@@ -47,6 +47,7 @@ from .question import (
 )
 from .records import Answer
 from .retrieval import Retriever
+from .verifier import Verifier
 
 CONTEXT_BLEND = 0.5  # weight of the contextualised query in a follow-up's answer vector
 RECENT = 256  # answers kept to read follow-ups against
@@ -73,6 +74,16 @@ def question_parser(settings: Settings) -> Callable[[str], nlp.Parsed]:
 
 
 @dataclass(frozen=True)
+class Inspection:
+    """A question as the answerer sees it (see :meth:`Assistant.inspect`)."""
+
+    question: Question
+    vector: np.ndarray
+    passages: tuple[Any, ...]
+    ranked: tuple[Any, ...]  # Scored candidates, best heuristic score first
+
+
+@dataclass(frozen=True)
 class IndexStatus:
     """What the Sources tab shows: is the index in step with the sources folder?"""
 
@@ -93,13 +104,14 @@ class Assistant:
         self._recent: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
         self._recent_lock = threading.Lock()
         self._parse = question_parser(settings)
+        self._verifier = Verifier.load() if settings.verifier == "on" else None
         self._install(data)
 
     def _install(self, data: IndexData) -> None:
         retriever = Retriever(data, self.settings.rrf_k, self.settings.candidates)
         corpus = Corpus.build(data.documents, data.sentences, data.notes,
                               retriever.chunk_vocabulary)
-        answerer = Answerer(retriever)
+        answerer = Answerer(retriever, verifier=self._verifier)
         self.data, self.retriever, self.answerer, self.corpus = data, retriever, answerer, corpus
 
     @classmethod
@@ -152,6 +164,14 @@ class Assistant:
                 question))  # "And Glosserman?" asks the turn before about Glosserman
         earlier = [unmarked(validate_question(h)) for h in history
                    if not isinstance(h, str) or h.strip()]
+        analysed, timings = self._analysed(question, text, earlier, k, mode, start)
+        answer = self.answer(analysed, k, mode, start, timings)
+        self._remember((text, tuple(earlier), k, mode), answer)
+        return answer
+
+    def _analysed(self, question: str, text: str, earlier: Sequence[str], k: int | None,
+                  mode: str | None, start: float) -> tuple[Question, dict[str, float]]:
+        """The question analysed (spaCy) while it is embedded on a second thread."""
         previous = self._previous(text, earlier, k, mode)
         query = context_query(text, earlier, previous)
         pending = [self._pool.submit(self.embedder.encode_query, q) for q in {query, text}]
@@ -160,11 +180,27 @@ class Assistant:
         parsed = time.perf_counter()
         for job in pending:
             job.result()  # the vectors now sit in the embedder's cache
-        timings = {"analyse_ms": (parsed - start) * 1e3,
-                   "embed_wait_ms": (time.perf_counter() - parsed) * 1e3}
-        answer = self.answer(analysed, k, mode, start, timings)
-        self._remember((text, tuple(earlier), k, mode), answer)
-        return answer
+        return analysed, {"analyse_ms": (parsed - start) * 1e3,
+                          "embed_wait_ms": (time.perf_counter() - parsed) * 1e3}
+
+    def inspect(self, question: str, history: Sequence[str] = (), k: int | None = None,
+                mode: str | None = None) -> Inspection:
+        """What the answerer weighs for a question, without assembling an answer: the
+        analysed question, the passages and every candidate sentence with its signals
+        (for training and studying the answer verifier)."""
+        text = unmarked(validate_question(question))
+        earlier = [unmarked(validate_question(h)) for h in history if h.strip()]
+        if earlier and (again := substitute(text, earlier[-1], self.corpus)) != text:
+            text = question = again
+        analysed, _ = self._analysed(question, text, earlier, k, mode, time.perf_counter())
+        k = self.settings.top_k if k is None else check_k(k)
+        qvec = self.embedder.encode_query(analysed.query)
+        passages, _ = self.retriever.search(qvec, analysed.tokens, k, mode or self.settings.mode,
+                                            analysed.answer_types, analysed.document,
+                                            analysed.cue)
+        vector = self._answer_vector(analysed, qvec)
+        ranked = self.answerer.scorer.rank(analysed, vector, passages) if passages else []
+        return Inspection(analysed, vector, tuple(passages), tuple(ranked))
 
     def _compound(self, asked: str, parts: Sequence[Answer]) -> Answer:
         """One answer to a question in several parts: the sentences each part quotes,

@@ -209,8 +209,6 @@ def _about_author(question: Question) -> bool:
 def has_type(sentence: str, entities: Sequence[Entity], question: Question) -> bool:
     """Does the sentence hold an answer of the expected type that the question lacks?"""
     asked = question.text.lower()
-    if question.kind == "length":  # "how long is the canal": a measure, not a span of time
-        return any(e.label == "QUANTITY" and e.text.lower() not in asked for e in entities)
     if question.kind == "year":  # "what year": a day or a month without one will not do
         return any(e.label in ("DATE", "TIME") and YEAR.search(e.text)
                    and e.text.lower() not in asked for e in entities)

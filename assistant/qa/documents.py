@@ -19,16 +19,15 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from ..ingest import Document
-from ..text import rarity, term_weights, tokenize
+from ..text import STOPWORDS, rarity, term_weights, tokenize
 from ..text.acronyms import initials
 
 _SMALL = frozenset({"the", "of", "and", "for", "on", "in", "to", "at", "a", "an"})
 DOC_NOUNS = ("article", "piece", "post", "blog", "analysis", "essay", "op-ed", "oped",
              "column", "commentary", "story", "writeup", "write-up", "paper", "report")
 _DOC_NOUN = "(?:" + "|".join(re.escape(n) for n in DOC_NOUNS) + ")s?"
-_SKIP = frozenset({"the", "a", "an", "of", "and", "for", "on", "in", "to", "at", "its", "by",
-                   "dr", "mr", "ms", "from", "with", "visiting", "fellow", "centre", "center",
-                   "school", "studies", "institute", "blog", "review"})
+# Words of a name that never single a source out: stop words and honorifics (English).
+_SKIP = STOPWORDS | frozenset({"dr", "mr", "ms", "mrs", "prof"})
 
 
 def named_document(question: str, documents: Sequence[Document]) -> str:

@@ -52,6 +52,7 @@ class Evidence:
         self.documents: dict[str, Document] = {d.id: d for d in data.documents}
         self.chunks = data.chunks
         self._tokens: dict[int, frozenset[str]] = {}
+        self._doc_terms: dict[str, frozenset[str]] = {}
 
     @cached_property
     def roles(self) -> list[str]:
@@ -110,6 +111,14 @@ class Evidence:
         return frozenset(t for word in WORD.findall(before.text)
                          if word[0].isupper() and rarity(word.lower()) >= RARE_WORD
                          for t in tokenize(word))
+
+    def doc_terms(self, doc_id: str) -> frozenset[str]:
+        """Every term of a document and its title (tokenised on first use)."""
+        terms = self._doc_terms.get(doc_id)
+        if terms is None:
+            doc = self.documents[doc_id]
+            terms = self._doc_terms[doc_id] = frozenset(tokenize(f"{doc.title} {doc.text}"))
+        return terms
 
     def continues(self, row: int) -> bool:
         """Does the sentence lean back on the one before it, in the same paragraph?"""

@@ -240,8 +240,6 @@ def expected(parsed: Parsed, low: str) -> tuple[str, tuple[str, ...], str, str]:
     wh = next((t for t in tokens if t.tag in ("WDT", "WP", "WP$", "WRB")), None)
     word = wh.lower if wh else ""
     after = tokens[wh.i + 1].lower if wh is not None and wh.i + 1 < len(tokens) else ""
-    if word == "how" and after == "long" and _asks_length(parsed):
-        return "how", ("QUANTITY",), "length", ""
     if (word == "how" and after == "long") or re.search(r"\bfor how many (years|months|"
                                                      r"weeks|days)\b", low):
         return "how", TIME, "duration", ""
@@ -264,22 +262,6 @@ def expected(parsed: Parsed, low: str) -> tuple[str, tuple[str, ...], str, str]:
         head = _head_after(parsed, wh)
         return word, entity_labels_for(head) if head else (), "", head
     return word, (), "", ""
-
-
-def _asks_length(parsed: Parsed) -> bool:
-    """"How long is the canal?" asks a length: no verb but "be", and a thing as subject
-    ("How long was the delay?" is read as a duration: a delay, a stay or a wait lasts)."""
-    verbs = [t for t in parsed.tokens if t.pos == "VERB" or (t.pos == "AUX" and t.lemma != "be")]
-    subject = next((t for t in parsed.tokens if t.dep in ("nsubj", "attr") and t.pos in (
-        "NOUN", "PROPN")), None)
-    return not verbs and subject is not None and subject.lemma.lower() not in _SPANS
-
-
-_SPANS = frozenset({"delay", "wait", "stay", "trip", "journey", "voyage", "blockage",
-                    "closure", "detention", "meeting", "war", "flight", "period", "term",
-                    "process", "deadline", "notice", "gap", "break", "pause", "standoff",
-                    "ordeal", "dispute", "disruption", "shutdown", "outage", "strike",
-                    "deal", "agreement", "pact", "treaty", "contract", "lease"})
 
 
 def count_labels(head: str) -> tuple[str, ...]:

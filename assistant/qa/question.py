@@ -8,7 +8,7 @@ it gives, and the kind of answer it expects are all worked out here.
 >>> q.query
 'When was GSOMIA signed? Why did Seoul want to end it?'
 >>> q.follow_up, q.asks_reason, q.named
-(True, True, ('gsomia', 'south', 'korea'))
+(True, True, ('gsomia', 'seoul'))
 """
 
 from __future__ import annotations
@@ -34,10 +34,11 @@ from .mentions import Mention, find
 # Words that point back at an earlier turn ("it", "they", "that deal").
 _ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|theirs|this|that|these|those|he|she|him|her|his|there|then|"
-    r"the (pact|deal|agreement|accord|decision|move|court|country|countries)|"
     r"in response|in return|instead|afterwards|after that|before that|as a result|the same)\b",
     re.IGNORECASE,
 )
+# "the <noun>" points back when the turn before used that noun ("the decision").
+_DEFINITE = re.compile(r"\bthe ([a-z][\w-]+)", re.IGNORECASE)
 _CONNECTIVE = re.compile(r"^\s*(and|but|so|also|what about|how about|what else)\b", re.I)
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w-]+")
 # Markup in a question is ignored, not read as words ("<b>When</b>" asks "When").
@@ -177,15 +178,21 @@ def unmarked(question: str) -> str:
     return " ".join(_TAG.sub(" ", question).split())
 
 
-def is_follow_up(question: str) -> bool:
-    """Does the question lean on an earlier turn (a pronoun, or a short elliptic form)?
+def is_follow_up(question: str, before: str = "") -> bool:
+    """Does the question lean on an earlier turn (a pronoun, a short elliptic form, or
+    "the <noun>" of a noun the turn ``before`` used)?
 
     >>> is_follow_up("What did Japan do about it?"), is_follow_up("When was GSOMIA signed?")
     (True, False)
     >>> is_follow_up("And the US?"), is_follow_up("Why?"), is_follow_up("Who is Kim In-chul?")
     (True, True, False)
+    >>> is_follow_up("Who opposed the decision?", "What did the board decide in May?")
+    True
     """
     if _ANAPHORA.search(question) or _CONNECTIVE.match(question):
+        return True
+    earlier = set(tokenize(before))
+    if any(set(tokenize(m.group(1))) & earlier for m in _DEFINITE.finditer(question)):
         return True
     return len(tokenize(question)) <= 2 and not _NAME.search(question.strip())
 
@@ -200,7 +207,7 @@ def contextualize(question: str, history: Sequence[str]) -> str:
     >>> contextualize("When was GSOMIA signed?", ["Who is Kim?"])
     'When was GSOMIA signed?'
     """
-    if not history or not is_follow_up(question):
+    if not history or not is_follow_up(question, history[-1]):
         return question
     context = [history[-1]]
     if len(history) >= 2 and is_follow_up(history[-1]):
@@ -212,7 +219,7 @@ def named_terms(question: str) -> list[str]:
     """The terms of the names and numbers a question gives (its first word aside).
 
     >>> named_terms("Did the U.S. ask Tokyo in 2019?")
-    ['usa', 'japan', '2019']
+    ['usa', 'tokyo', '2019']
     """
     # One letter is never a name: "U. S." or "D.C." would read as unknown names "u", "s".
     return [t for m in _NAMED.finditer(question) for t in tokenize(m.group(0)) if len(t) > 1]

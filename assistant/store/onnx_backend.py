@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,50 @@ def _tokenizer(model_path: str, max_length: int) -> Any:
     tokenizer.enable_truncation(max_length)
     tokenizer.no_padding()
     return tokenizer
+
+
+class OnnxCrossEncoder:
+    """A sentence-pair classifier exported to ONNX (the answer verifier's cross-encoder):
+    one logit per (question, sentence) pair."""
+
+    def __init__(self, onnx_path: Path, tokenizer_path: Path, max_length: int,
+                 threads: int = 1) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.tokenizer_path, self.max_length = tokenizer_path, max_length
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_truncation(max_length)
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(onnx_path), options,
+                                            providers=["CPUExecutionProvider"])
+        self._local = threading.local()
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Logits of the pairs, in order (tokenised on this thread's own tokenizer)."""
+        if not pairs:
+            return np.zeros(0, dtype=np.float32)
+        tokenizer = getattr(self._local, "tokenizer", None)
+        if tokenizer is None:  # a tokenizer may not be shared between threads
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self.tokenizer_path))
+            tokenizer.enable_truncation(self.max_length)
+            tokenizer.no_padding()
+            self._local.tokenizer = tokenizer
+        encodings = tokenizer.encode_batch(list(pairs))
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(pairs), width), dtype=np.int64)
+        mask, types = np.zeros_like(ids), np.zeros_like(ids)
+        for row, enc in enumerate(encodings):
+            n = len(enc.ids)
+            ids[row, :n], mask[row, :n], types[row, :n] = enc.ids, enc.attention_mask, \
+                enc.type_ids
+        logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                         "token_type_ids": types})[0]
+        return np.asarray(logits, dtype=np.float32).reshape(-1)

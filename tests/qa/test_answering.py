@@ -15,11 +15,14 @@ from assistant.store import build_index
 from assistant.store.disk import load_index
 
 
-def test_compose_numbers_markers_in_order_and_dates_sources() -> None:
-    assert compose([("A.", "2020-08"), ("B.", "2020-08")]) == "A. [1] B. [2]"
-    assert compose([("Later.", "2020-08"), ("Earlier.", "2019-11")]) == (
-        "In November 2019: Earlier. [1] By August 2020: Later. [2]")
-    assert compose([("Undated.", ""), ("Dated.", "2019-11")]) == "Dated. [1] Undated. [2]"
+def test_compose_numbers_markers_in_order_and_names_sources() -> None:
+    assert compose([("A.", "2020-08", "Lee"), ("B.", "2020-08", "Lee")]) == "A. [1] B. [2]"
+    assert compose([("Later.", "2020-08", "Kim"), ("Earlier.", "2019-11", "Lee")]) == (
+        "From Lee (Nov 2019): Earlier. [1] From Kim (Aug 2020): Later. [2]")
+    assert compose([("Undated.", "", "Kim"), ("Dated.", "2019-11", "Lee")]) == (
+        "From Lee (Nov 2019): Dated. [1] From Kim: Undated. [2]")
+    # one source of one date needs no introduction; the date is the article's, not the event's
+    assert "From" not in compose([("A.", "2019-11", "Lee")])
 
 
 QUOTED = """Analysts weigh in

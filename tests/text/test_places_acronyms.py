@@ -7,7 +7,7 @@ from assistant.text.acronyms import defined, expand, initials
 
 
 def test_capitals_demonyms_and_countries_link() -> None:
-    assert places.country_of("Ismailia") == "egypt" and places.country_of("polish") == "poland"
+    assert places.country_of("Alexandria") == "egypt" and places.country_of("polish") == "poland"
     assert "cairo" in places.related("egypt") and "egyptian" in places.related("egypt")
     assert "egypt" in places.related("cairo")  # a capital stands for its country
 

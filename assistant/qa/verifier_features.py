@@ -1,0 +1,83 @@
+"""Verifier features: what the answer verifier reads about one candidate sentence.
+
+Pure functions over the answerer's own records, shared by training
+(``benchmarks/train_verifier.py``) and answering, so both see the same numbers: the
+candidate's scoring signals, its place among the candidates and the passages, how it
+compares with the best of them, the abstention signals it would carry as the lead
+sentence, and the kind of question asked.
+
+>>> len(FEATURES) == len(set(FEATURES))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .abstain import FEATURES as ABSTAIN
+from .candidates import Scored
+from .evidence import Evidence
+from .question import Question
+
+SIGNALS = ("cosine", "coverage", "typed", "names", "speaker", "defines", "document", "asks",
+           "aside", "predicate", "central", "echo", "near", "repeat", "score")
+INTENTS = ("factoid", "definition", "cause", "consequence", "stance", "status", "comparison")
+WH = ("who", "what", "which", "where", "when", "how", "why")
+FEATURES: tuple[str, ...] = (
+    *(f"s_{n}" for n in SIGNALS), "s_cue", "position", "passage_rank", "dense", "bm25",
+    "score_gap", "cosine_gap", "coverage_gap", "dense_gap", "doc_share", "top_doc",
+    *(f"a_{n}" for n in ABSTAIN), *(f"i_{n}" for n in INTENTS), *(f"w_{n}" for n in WH),
+    "q_terms", "q_follow_up", "q_types", "d_affinity", "d_affinity_gap", "d_best",
+    "d_context",
+)
+
+
+@dataclass(frozen=True)
+class Documents:
+    """How well each candidate document holds the question's words, and which documents
+    the conversation's earlier answers quoted: a question about one article names things
+    only that article has, and a follow-up stays with the article it started in."""
+
+    affinity: Mapping[str, float]
+    context: frozenset[str]
+
+
+def documents(question: Question, evidence: Evidence, ranked: Sequence[Scored]) -> Documents:
+    """The rarity-weighted share of the question's terms each candidate's document holds."""
+    terms = question.query_weights or question.weights
+    total = sum(terms.values()) or 1.0
+    ids = {c.passage.source_id for c in ranked}
+    affinity = {d: sum(w for t, w in terms.items() if t in evidence.doc_terms(d)) / total
+                for d in ids}
+    context = frozenset(evidence.sentences[r].doc_id for r in question.context_rows)
+    return Documents(affinity, context)
+
+
+def candidate_features(question: Question, ranked: Sequence[Scored], i: int,
+                       lead: Mapping[str, float], docs: Documents) -> list[float]:
+    """The feature vector of ``ranked[i]`` (``lead``: its abstention signals as the lead;
+    ``docs``: :func:`documents` of the question)."""
+    s = ranked[i]
+    top = ranked[:5]
+    doc_of = [c.passage.source_id for c in top]
+    best_passage = min(ranked, key=lambda c: c.passage.rank).passage.source_id
+    values = [float(getattr(s, n)) for n in SIGNALS] + [
+        float(bool(s.cue)), float(i), float(s.passage.rank), s.passage.dense_score,
+        s.passage.bm25_score,
+        s.score - ranked[0].score, s.cosine - max(c.cosine for c in ranked),
+        s.coverage - max(c.coverage for c in ranked),
+        s.passage.dense_score - max(c.passage.dense_score for c in ranked),
+        doc_of.count(s.passage.source_id) / len(top),
+        float(s.passage.source_id == best_passage)]
+    values += [float(lead[n]) for n in ABSTAIN]
+    values += [float(question.intent == n) for n in INTENTS]
+    values += [float(question.wh == n) for n in WH]
+    values += [float(len(question.weights)), float(question.follow_up),
+               float(bool(question.answer_types))]
+    mine = docs.affinity.get(s.passage.source_id, 0.0)
+    best = max(docs.affinity.values(), default=0.0)
+    leaders = [d for d, v in docs.affinity.items() if v >= best - 1e-9]
+    values += [mine, mine - best, float(leaders == [s.passage.source_id]),
+               float(s.passage.source_id in docs.context)]
+    return values

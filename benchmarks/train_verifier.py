@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Train the answer verifier and write it, with its manifest, to ``assistant/qa/verifier/``.
+
+    .venv/bin/python benchmarks/verifier_data.py --split train --split dev   # candidates
+    .venv/bin/python benchmarks/verifier_cross.py --folds 2 --out DIR       # optional
+    .venv/bin/python benchmarks/train_verifier.py [--cross DIR] [--write]
+
+The verifier is a LightGBM model (gradient-boosted trees, saved as text, never pickled)
+over :mod:`assistant.qa.verifier_features`; with ``--cross`` it also reads the score of the
+fine-tuned cross-encoder (the stacked design), using the cross-encoder's out-of-fold scores
+on ``train`` so that the trees do not learn to trust scores the cross-encoder made on its
+own training pairs.
+
+Fitting reads ``train`` only. ``dev`` chooses: the refusal threshold (the highest whose
+false refusals on dev's answerable questions stay at or under 5%) and the assembly margins
+(a small grid, end to end on the dev library). ``test`` is never read. Seeded and
+deterministic; prints the dev figures; ``--write`` writes the model files and a manifest
+with their sha256, the data's hashes, the arguments and the dev figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "out" / "verifier"
+TARGET = ROOT / "assistant" / "qa" / "verifier"
+sys.path.insert(0, str(ROOT))
+
+from assistant.qa.verifier_features import FEATURES  # noqa: E402
+
+PARAMS = {"objective": "binary", "num_leaves": 15, "learning_rate": 0.05,
+          "min_data_in_leaf": 20, "feature_fraction": 0.8, "bagging_fraction": 0.8,
+          "bagging_freq": 1, "seed": 7, "deterministic": True, "num_threads": 2,
+          "verbose": -1}
+ROUNDS = 300
+MAX_FALSE_REFUSAL = 0.05
+LIMITS = [{"single": s, "multi": m, "typed_lead": t} for s in (0.15, 0.3, 0.5)
+          for m in (0.2, 0.35, 0.5) for t in (0.1, 0.25)]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load(split: str) -> list[dict]:
+    path = DATA / f"{split}.jsonl"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: run benchmarks/verifier_data.py --split {split}")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def matrix(rows: list[dict], cross: list[float] | None) -> tuple[np.ndarray, np.ndarray]:
+    x = np.array([c["x"] for r in rows for c in r["candidates"]], dtype=np.float64)
+    y = np.array([c["label"] for r in rows for c in r["candidates"]], dtype=np.float64)
+    if x.shape[1] != len(FEATURES):
+        raise SystemExit("The candidate files were written by other features: run "
+                         "benchmarks/verifier_data.py again.")
+    if cross is not None:
+        x = np.hstack([x, np.array(cross, dtype=np.float64).reshape(-1, 1)])
+    return x, y
+
+
+def per_question(rows: list[dict], probs: np.ndarray) -> list[np.ndarray]:
+    out, i = [], 0
+    for r in rows:
+        n = len(r["candidates"])
+        out.append(probs[i:i + n])
+        i += n
+    return out
+
+
+def figures(rows: list[dict], probs: np.ndarray, threshold: float | None = None) -> dict:
+    """Selection at 1, AUC, and the threshold for <= 5% false refusal (or at a given one)."""
+    from sklearn.metrics import roc_auc_score
+
+    groups = per_question(rows, probs)
+    best = np.array([g.max() if len(g) else 0.0 for g in groups])
+    answerable = np.array([r["answerable"] for r in rows])
+    hits = [r["candidates"][int(np.argmax(g))]["label"] for r, g in zip(rows, groups, strict=True)
+            if r["answerable"] and r["evidence"] and len(g)]
+    heuristic = [r["candidates"][0]["label"] for r in rows
+                 if r["answerable"] and r["evidence"] and r["candidates"]]
+    if threshold is None:
+        ok = np.sort(best[answerable])
+        threshold = float(ok[int(np.floor(MAX_FALSE_REFUSAL * len(ok)))]) if len(ok) else 0.5
+    on_topic = np.array([not r["answerable"] and r["topic"] != "off" for r in rows])
+    return {"selection_at_1": float(np.mean(hits)), "heuristic_selection_at_1":
+            float(np.mean(heuristic)), "auc": float(roc_auc_score(answerable, best)),
+            "threshold": threshold,
+            "false_refusal": float(np.mean(best[answerable] < threshold)),
+            "refusal": float(np.mean(best[~answerable] < threshold)),
+            "refusal_on_topic": float(np.mean(best[on_topic] < threshold))}
+
+
+def fit(rows: list[dict], cross: list[float] | None) -> Any:
+    import lightgbm
+
+    x, y = matrix(rows, cross)
+    return lightgbm.train(PARAMS, lightgbm.Dataset(x, y), num_boost_round=ROUNDS)
+
+
+def cross_scores(folder: Path | None, name: str) -> list[float] | None:
+    return None if folder is None else json.loads((folder / name).read_text(encoding="utf-8"))
+
+
+def end_to_end(folder: Path, limits: list[dict]) -> list[tuple[dict, dict]]:
+    """Dev answer figures for each set of assembly margins, with the model in ``folder``."""
+    from assistant.cli.eval_library import CACHE
+    from assistant.config import Settings
+    from assistant.evaluation import metrics as ev
+    from assistant.evaluation.library import Library, assemble
+    from assistant.qa import Assistant
+    from assistant.qa.assemble import Limits
+    from assistant.qa.verifier import Verifier
+
+    library = Library.load(ROOT / "evals" / "library")
+    work = ROOT / CACHE / "library-dev"
+    sources = assemble(library, "dev", ROOT / "sources", work / "sources")
+    bot = Assistant.load(Settings.from_env().replace(sources=sources, index=work / "index",
+                                                     verifier="off"))
+    verifier = Verifier.load(folder)
+    questions = [q for p in library.question_files("dev")[0] for q in ev.load_questions(p)]
+    out = []
+    for values in limits:
+        bot.answerer.verifier, bot.answerer.limits = verifier, Limits(**values)
+        summary, _ = ev.run_set(bot, questions)
+        out.append((values, summary))
+        print(f"  margins {values}: accuracy {summary['answer_accuracy']:.3f}, refusal "
+              f"{summary['refusal_rate']:.3f}, false refusal "
+              f"{summary['false_refusal_rate']:.3f}", file=sys.stderr)
+    return out
+
+
+def write(model: Any, folder: Path, cross_dir: Path | None, manifest: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    (folder / "model.txt").write_text(model.model_to_string(), encoding="utf-8")
+    files = ["model.txt"]
+    if cross_dir is not None:
+        for name in ("cross.onnx", "tokenizer.json"):
+            shutil.copyfile(cross_dir / name, folder / name)
+            files.append(name)
+    manifest["files"] = {name: sha(folder / name) for name in files}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n",
+                                          encoding="utf-8")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cross", type=Path, help="a verifier_cross.py output folder (stacked)")
+    ap.add_argument("--write", action="store_true", help="write assistant/qa/verifier/")
+    ap.add_argument("--out", type=Path, default=TARGET)
+    args = ap.parse_args()
+    start = time.perf_counter()
+    train, dev = load("train"), load("dev")
+    model = fit(train, cross_scores(args.cross, "oof-train.json"))
+    probs = model.predict(matrix(dev, cross_scores(args.cross, "scores-dev.json"))[0])
+    dev_figures = figures(dev, probs)
+    print(json.dumps(dev_figures, indent=1))
+    manifest = {
+        "version": 1, "design": "stacked" if args.cross else "trees", "model": "model.txt",
+        "features": [*FEATURES, *(["cross"] if args.cross else [])], "top": max(
+            len(r["candidates"]) for r in train), "threshold": dev_figures["threshold"],
+        "limits": {}, "params": PARAMS, "rounds": ROUNDS,
+        "data": {s: sha(DATA / f"{s}.jsonl") for s in ("train", "dev")},
+        "metrics": {"dev": dev_figures}, "seconds": 0.0}
+    if args.cross:
+        spec = json.loads((args.cross / "spec.json").read_text(encoding="utf-8"))
+        manifest["cross"] = {"file": "cross.onnx", "tokenizer": "tokenizer.json", **spec}
+    scratch = ROOT / "benchmarks" / "out" / "verifier-model"
+    write(model, scratch, args.cross, dict(manifest))
+    results = end_to_end(scratch, LIMITS)
+    limits, summary = max(results, key=lambda vs: (vs[1]["answer_accuracy"], -sum(vs[0].values())))
+    manifest["limits"] = limits
+    manifest["metrics"]["dev_end_to_end"] = {k: summary[k] for k in (
+        "answer_accuracy", "refusal_rate", "refusal_rate_on_topic", "false_refusal_rate",
+        "hit@3")}
+    manifest["seconds"] = round(time.perf_counter() - start, 1)
+    print(json.dumps({"limits": limits, **manifest["metrics"]["dev_end_to_end"]}, indent=1))
+    if args.write:
+        write(model, args.out, args.cross, manifest)
+        print(f"Wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
