@@ -39,6 +39,10 @@ class ConfigError(UsageError):
     """A setting, environment variable or metadata file is invalid."""
 
 
+class NotFoundError(UsageError):
+    """An id (a passage, a document) that names nothing in the loaded index."""
+
+
 class SourceError(AssistantError):
     """The sources folder or one of its files cannot be read."""
 
@@ -60,6 +64,7 @@ __all__ = [
     "ConfigError",
     "IndexCorruptError",
     "ModelError",
+    "NotFoundError",
     "QuestionError",
     "SourceError",
     "StoreError",

@@ -4,6 +4,7 @@ Each command imports its heavy module (gradio, the model) only when it runs.
 
     assistant serve [--host H] [--port P] [--auth-file FILE] [--workers N]
                                                               the chat and the JSON API
+    assistant mcp                                              MCP server over stdio
     assistant feedback export [--log PATH] [--out PATH]        thumbs-down -> question set
     assistant bench [--json OUT] [--quick] [--scale N,...]     performance figures
 """
@@ -33,6 +34,12 @@ def register(sub: Any) -> None:
                    help="require a login: one user:password per line (or ASSISTANT_AUTH)")
     p.add_argument("--workers", type=positive, metavar="N",
                    help="processes answering the JSON API (ASSISTANT_WORKERS; 1: this one)")
+    add_common(p)
+    add_retrieval(p)
+    p = sub.add_parser("mcp", help="serve the assistant to AI agents over MCP (stdio)",
+                       description="A Model Context Protocol server on stdin/stdout, for "
+                       "desktop MCP clients; `assistant serve` also serves MCP at /mcp.")
+    p.set_defaults(handler=cmd_mcp)
     add_common(p)
     add_retrieval(p)
     p = sub.add_parser("feedback", help="work with the web chat's thumbs up/down log")
@@ -121,6 +128,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ..web import serve
 
     return serve(assistant, settings, auth)
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    from ..qa import Assistant
+
+    # Progress goes to stderr: stdout carries the protocol.
+    assistant = Assistant.load(settings, progress=say)
+    from ..web.mcp_server import serve_stdio
+
+    return serve_stdio(assistant, settings)
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:

@@ -24,7 +24,8 @@ EXAMPLE = "Why did Seoul threaten to end the pact in 2019?"
 AddArgs = Callable[[argparse.ArgumentParser], None]
 Handler = Callable[[argparse.Namespace], int]
 _NOISY = ("httpx", "urllib3", "sentence_transformers", "transformers", "faiss", "bm25s",
-          "gradio", "asyncio", "matplotlib", "PIL", "pymilvus", "milvus_lite", "grpc")
+          "gradio", "asyncio", "matplotlib", "PIL", "pymilvus", "milvus_lite", "grpc",
+          "mcp", "sse_starlette")
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:

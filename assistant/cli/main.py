@@ -1,6 +1,6 @@
 """The ``assistant`` command: a thin argparse entry point over the library.
 
-    assistant index | ask | status | serve | eval | feedback | bench | timeline
+    assistant index | ask | status | serve | mcp | eval | feedback | bench | timeline
 
 Errors print one line naming the problem and the fix; usage errors exit with 2.
 Heavy libraries load only inside the command that needs them, so ``--help`` is instant.

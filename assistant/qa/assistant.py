@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Settings, check_k
+from ..ingest import Document
 from ..store import (
     Embedder,
     IndexData,
@@ -31,9 +32,10 @@ from ..store import (
     make_embedder,
     staleness,
 )
-from ..text import nlp
+from ..text import nlp, tokenize
 from .answering import Answerer
 from .corpus import Corpus
+from .library import Located, Lookup, validate_query
 from .question import (
     Previous,
     Question,
@@ -46,7 +48,8 @@ from .question import (
     validate_question,
 )
 from .records import Answer
-from .retrieval import Retriever
+from .retrieval import Passage, Retriever
+from .timeline import Timeline
 from .verifier import Verifier
 
 CONTEXT_BLEND = 0.5  # weight of the contextualised query in a follow-up's answer vector
@@ -113,6 +116,7 @@ class Assistant:
                               retriever.chunk_vocabulary)
         answerer = Answerer(retriever, verifier=self._verifier)
         self.data, self.retriever, self.answerer, self.corpus = data, retriever, answerer, corpus
+        self.lookup = Lookup(data)
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, rebuild: bool = False,
@@ -201,6 +205,37 @@ class Assistant:
         vector = self._answer_vector(analysed, qvec)
         ranked = self.answerer.scorer.rank(analysed, vector, passages) if passages else []
         return Inspection(analysed, vector, tuple(passages), tuple(ranked))
+
+    def search(self, query: str, k: int | None = None, mode: str | None = None,
+               document: str = "") -> list[Passage]:
+        """The ``k`` passages that best match ``query``, ranked by the retrieval ``ask``
+        uses (without its question analysis), and with no answer composed. With
+        ``document``, only that document's passages among the ranked candidates."""
+        text = validate_query(query)
+        k = self.settings.top_k if k is None else check_k(k)
+        mode = mode or self.settings.mode
+        lookup, retriever = self.lookup, self.retriever  # one consistent snapshot
+        if document:
+            lookup.document(document)  # an unknown id is an error, not an empty list
+        wanted = max(k, self.settings.candidates) if document else k
+        passages, _ = retriever.search(self.embedder.encode_query(text), tokenize(text),
+                                       wanted, mode, document=document)
+        if document:
+            passages = [p for p in passages if p.source_id == document][:k]
+        return [replace(p, rank=rank) for rank, p in enumerate(passages, start=1)]
+
+    def passage(self, chunk_id: str) -> Located:
+        """The passage (chunk) with this id, its document and its neighbours."""
+        return self.lookup.passage(chunk_id)
+
+    def document(self, doc_id: str) -> Document:
+        """The document with this id (its cleaned ``text`` is what citations point into)."""
+        return self.lookup.document(doc_id)
+
+    @property
+    def timeline(self) -> Timeline:
+        """The dated events of the loaded index (built on first use)."""
+        return self.lookup.timeline
 
     def _compound(self, asked: str, parts: Sequence[Answer]) -> Answer:
         """One answer to a question in several parts: the sentences each part quotes,

@@ -40,7 +40,7 @@ from .. import __version__
 from ..config import Settings
 from . import api_models as m
 from .api_guard import BodyGuard
-from .jobs import dumps
+from .jobs import Result, dumps, error_body
 from .workers import GONE, ProcessBackend, ThreadBackend, Ticket
 
 log = logging.getLogger(__name__)
@@ -62,23 +62,34 @@ def error(status: int, message: str, fix: str, headers: dict[str, str] | None = 
     return JSONResponse({"error": message, "fix": fix}, status_code=status, headers=headers)
 
 
-def credentials_ok(header: str, accounts: Sequence[tuple[str, str]]) -> bool:
-    """Does ``Authorization`` hold one of the accounts (Basic, or Bearer user:password)?"""
+def account_of(header: str, accounts: Sequence[tuple[str, str]]) -> str | None:
+    """The account whose credentials ``Authorization`` holds (HTTP Basic, or ``Bearer
+    user:password``), or None.
+
+    >>> account_of("Bearer alice:s3cret", [("alice", "s3cret")])
+    'alice'
+    """
     scheme, _, value = header.strip().partition(" ")
     value = value.strip()
     if scheme.lower() == "basic":
         try:
             value = base64.b64decode(value, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            return False
+            return None
     elif scheme.lower() != "bearer":
-        return False
+        return None
     user, sep, password = value.partition(":")
-    found = False
+    found = None
     for name, secret in accounts:  # compare with every account: no early exit to time
         same = hmac.compare_digest(f"{name}:{secret}".encode(), f"{user}:{password}".encode())
-        found |= bool(sep) and same
+        if sep and same:
+            found = name
     return found
+
+
+def credentials_ok(header: str, accounts: Sequence[tuple[str, str]]) -> bool:
+    """Does ``Authorization`` hold one of the accounts (Basic, or Bearer user:password)?"""
+    return account_of(header, accounts) is not None
 
 
 class Api:
@@ -104,11 +115,29 @@ class Api:
             raise HTTPException(401, "Login required: no or wrong credentials.",
                                 headers={"WWW-Authenticate": REALM})
 
+    def busy(self) -> tuple[str, str] | None:
+        """The message and fix when ``api_max_inflight`` jobs are in hand, else None."""
+        if self.inflight < self.settings.api_max_inflight:
+            return None
+        return (f"The server is answering {self.inflight} questions already.",
+                f"Retry after {RETRY_AFTER_S} s.")
+
+    async def job(self, kind: str, payload: dict[str, Any]) -> Result:
+        """One job through the same in-flight limit, for callers with no request to watch
+        (the MCP tools): 503 and the message when the server is busy."""
+        if (full := self.busy()) is not None:
+            return 503, error_body(*full)
+        self.inflight += 1
+        try:
+            return await self.backend.submit(kind, payload)
+        finally:
+            self.inflight -= 1
+            self.finished += 1
+
     async def run(self, request: Request, kind: str, payload: dict[str, Any]) -> Response:
         """One job through the in-flight limit; skipped if the client leaves first."""
-        if self.inflight >= self.settings.api_max_inflight:
-            return error(503, f"The server is answering {self.inflight} questions already.",
-                         f"Retry after {RETRY_AFTER_S} s.", {"Retry-After": str(RETRY_AFTER_S)})
+        if (full := self.busy()) is not None:
+            return error(503, *full, {"Retry-After": str(RETRY_AFTER_S)})
         self.inflight += 1
         started = time.perf_counter()
         ticket = Ticket()

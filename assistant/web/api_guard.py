@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from .guard import MAX_BODY, ASGIApp, Message, Receive, Scope, Send
@@ -30,16 +31,16 @@ class BodyGuard:
             return
         declared = _content_length(scope)
         if declared is not None and declared > MAX_BODY:
-            await _reply(send, 413, _too_large())
+            await reply(send, 413, _too_large())
             return
         outcome, body = await _read(receive)
         if outcome == "gone":
             return
         if outcome == "large":
-            await _reply(send, 413, _too_large())
+            await reply(send, 413, _too_large())
             return
         if outcome == "slow":
-            await _reply(send, 408, {
+            await reply(send, 408, {
                 "error": f"The request body did not arrive within {BODY_TIMEOUT_S:.0f} s.",
                 "fix": "Send the whole body at once, with a correct Content-Length."})
             return
@@ -95,10 +96,12 @@ def _too_large() -> dict[str, str]:
             "fix": "Questions are at most 2,000 characters; send a smaller body."}
 
 
-async def _reply(send: Send, status: int, payload: dict[str, Any]) -> None:
+async def reply(send: Send, status: int, payload: dict[str, Any],
+                headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+    """Send ``payload`` as a JSON error response, and close the connection."""
     body = json.dumps(payload).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+                            (b"connection", b"close"), *headers]})
     await send({"type": "http.response.body", "body": body})

@@ -8,7 +8,7 @@ through unchanged, and the schema says so (``additionalProperties``).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
@@ -132,3 +132,66 @@ class Sources(BaseModel):
 class Refreshed(BaseModel):
     rebuilt: bool
     index: IndexState
+
+
+# --- what the MCP tools return (structured output; see mcp_server) -------------------------
+
+class SearchHit(Open):
+    """One ranked passage of a search."""
+
+    chunk_id: str = Field(description="The passage's id, for get_passage.")
+    source_id: str = Field(description="The id of the document it is from.")
+    title: str = Field(description="That document's title.")
+    text: str
+    score: float = Field(description="The ranking score (RRF in hybrid mode); higher is better.")
+    rank: int = Field(description="1 for the best passage.")
+
+
+class SearchResults(BaseModel):
+    query: str
+    passages: list[SearchHit]
+
+
+class Documents(BaseModel):
+    documents: list[Document]
+
+
+class PassageText(Open):
+    """One passage (chunk) where it stands in its document."""
+
+    chunk_id: str
+    source_id: str
+    title: str
+    author: str
+    publisher: str
+    date: str
+    url: str
+    text: str = Field(description="Exactly document.text[start:end].")
+    start: int
+    end: int
+    paragraph: int = Field(description="1-based paragraph of the passage's first character.")
+    previous_chunk_id: str | None = Field(description="The passage before it in the document.")
+    next_chunk_id: str | None = Field(description="The passage after it in the document.")
+
+
+class TimelineEvent(Open):
+    """One dated event, as `assistant timeline --json` prints it."""
+
+    date: str
+    date_end: str
+    precision: str
+    as_written: str
+    quote: str = Field(description="The sentence telling it: document.text[start:end].")
+    source_id: str
+    title: str
+    source_date: str
+    start: int
+    end: int
+    paragraph: int
+    label: str
+    marker: int
+    citations: list[dict[str, Any]] = Field(description="Every source telling the event.")
+
+
+class TimelineEvents(BaseModel):
+    events: list[TimelineEvent]

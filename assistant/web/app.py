@@ -27,7 +27,7 @@ from typing import Any
 
 import gradio as gr
 from starlette.middleware import Middleware
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 
 from ..config import MODES, Settings
 from ..errors import AssistantError, UsageError
@@ -38,6 +38,8 @@ from .api import build_api
 from .downloads import FILE_MAX_AGE_S, Downloads
 from .eval_tab import MAX_UPLOAD, EvalTab, build_eval_tab
 from .guard import RequestGuard, hold_while_gated
+from .mcp_mount import ROUTE as MCP_ROUTE
+from .mcp_mount import McpEndpoint
 from .render import (
     CSS,
     EMPTY_PANEL,
@@ -339,9 +341,12 @@ def serve(assistant: Assistant, settings: Settings,
     warm_up(assistant)
     backend = make_backend(assistant, settings)
     demo = build_app(assistant, settings)
-    api = Mount(API_PREFIX, app=build_api(backend, settings, auth))
+    api_app = build_api(backend, settings, auth)
+    # /mcp shares the API's jobs, in-flight count and login; it loads the MCP SDK on first use.
+    routes = [Mount(API_PREFIX, app=api_app),
+              Route(MCP_ROUTE, McpEndpoint(api_app.state.api, auth))]
     try:
-        url = launch(demo, settings, auth, routes=[api])
+        url = launch(demo, settings, auth, routes=routes)
     except BaseException:
         backend.close()
         raise

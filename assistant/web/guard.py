@@ -30,6 +30,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+USER_KEY = "assistant.user"  # in an ASGI scope: the account that logged in (mcp_mount)
 MAX_BODY = 64 * 1024  # a 2,000-character question and its options fit many times over
 ASK_ARGS = 3  # question, k, mode
 _GUARDED = ("/call/", "/run/", "/queue/join")

@@ -1,4 +1,4 @@
-"""Jobs: what one JSON API request asks of an ``Assistant``, run in a pool thread.
+"""Jobs: what one JSON API or MCP request asks of an ``Assistant``, run in a pool thread.
 
 The same functions run in the web server's own thread pool (``--workers 1``) and in
 each worker process (``--workers N``, see :mod:`.workers`), so both answer alike.
@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import AssistantError
+from ..errors import AssistantError, NotFoundError
 from ..qa import Assistant
+from ..qa.timeline import parse_bound, timeline_json
 
 log = logging.getLogger(__name__)
 
@@ -117,21 +118,59 @@ def refresh(assistant: Assistant) -> Result:
     return 200, dumps({"rebuilt": rebuilt, "index": index_state(assistant)})
 
 
+def search(assistant: Assistant, payload: Mapping[str, Any]) -> Result:
+    """Ranked passages for a query, each with its document's title, rank and score."""
+    passages = assistant.search(payload["query"], k=payload.get("k"), mode=payload.get("mode"),
+                                document=payload.get("document") or "")
+    titles = {d.id: d.title for d in assistant.data.documents}
+    return 200, dumps({"query": payload["query"], "passages": [
+        {**p.to_json(), "title": titles.get(p.source_id, ""), "rank": p.rank}
+        for p in passages]})
+
+
+def document(assistant: Assistant, payload: Mapping[str, Any]) -> Result:
+    """One document's metadata (as in ``documents``) and its cleaned text."""
+    found = assistant.document(payload["id"])
+    meta = next(d for d in documents(assistant) if d["id"] == found.id)
+    return 200, dumps({**meta, "byline": found.byline, "format": found.format,
+                       "text": found.text})
+
+
+def timeline(assistant: Assistant, payload: Mapping[str, Any]) -> Result:
+    """``{"events": [...]}`` as ``assistant timeline --json`` prints them."""
+    start = parse_bound(payload["from"], "from") if payload.get("from") else None
+    end = parse_bound(payload["to"], "to") if payload.get("to") else None
+    entries = assistant.timeline.entries(payload.get("sources") or (), start, end)
+    return 200, dumps(timeline_json(entries))
+
+
+_JOBS = {
+    "ask": ask,
+    "search": search,
+    "document": document,
+    "timeline": timeline,
+    "passage": lambda a, p: (200, dumps(a.passage(p["chunk_id"]).to_json())),
+    "documents": lambda a, _p: (200, dumps({"documents": documents(a)})),
+    "status": lambda a, _p: (200, dumps(index_state(a))),
+    "sources": lambda a, _p: (200, dumps({"documents": documents(a), "index": index_state(a)})),
+    "refresh": lambda a, _p: refresh(a),
+}
+
+
 def run(assistant: Assistant, watcher: IndexWatcher, kind: str,
         payload: Mapping[str, Any]) -> Result:
-    """Run one job; never raises (an unexpected error is logged and becomes a 500)."""
+    """Run one job; never raises: a bad argument is a 400 (an unknown id a 404) with the
+    error and its fix, and an unexpected error is logged and becomes a 500."""
+    job = _JOBS.get(kind)
+    if job is None:
+        return 500, error_body(f"Unknown job {kind!r}.", "This is a bug; please report it.")
     try:
         watcher.check()
-        if kind == "ask":
-            return ask(assistant, payload)
-        if kind == "status":
-            return 200, dumps(index_state(assistant))
-        if kind == "sources":
-            return 200, dumps({"documents": documents(assistant),
-                               "index": index_state(assistant)})
-        if kind == "refresh":
-            return refresh(assistant)
-        return 500, error_body(f"Unknown job {kind!r}.", "This is a bug; please report it.")
+        return job(assistant, payload)
+    except NotFoundError as exc:
+        return 404, error_body(exc.message, exc.fix)
+    except AssistantError as exc:
+        return 400, error_body(exc.message, exc.fix)
     except Exception:
         log.exception("The %s job failed", kind)
         return 500, error_body("Something went wrong while answering; the error was logged.",

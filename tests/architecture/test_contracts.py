@@ -48,6 +48,8 @@ def _copy(tmp_path: Path) -> Path:
     ("ingest/readers.py", "import torch", "torch only in the embedder"),
     ("evaluation/reports.py", "import gradio", "gradio only in web"),
     ("web/render.py", "from ..cli import common", "independent of each other"),
+    ("web/jobs.py", "import mcp", "The MCP SDK only in web.mcp_server"),
+    ("cli/core.py", "import mcp_types", "The MCP SDK only in web.mcp_server"),
 ])
 def test_a_forbidden_import_breaks_its_contract(tmp_path: Path, module: str, line: str,
                                                 contract: str) -> None:

@@ -93,7 +93,8 @@ def test_bench_bad_scale_is_a_usage_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_ask_imports_neither_gradio_nor_torch(built_index: tuple, tmp_path: Path) -> None:
+def test_ask_imports_neither_gradio_nor_torch_nor_mcp(built_index: tuple, tmp_path: Path,
+                                                      ) -> None:
     settings, _ = built_index
     env = {"ASSISTANT_INDEX": str(settings.index), "ASSISTANT_SOURCES": str(settings.sources)}
     proc = run(["ask", "When was GSOMIA signed?"], tmp_path, env, ("-X", "importtime"))
@@ -101,7 +102,8 @@ def test_ask_imports_neither_gradio_nor_torch(built_index: tuple, tmp_path: Path
     assert "2016" in proc.stdout
     imported = imported_top_level(proc.stderr)
     assert "faiss" in imported  # the measurement works
-    assert not imported & {"gradio", "torch", "sentence_transformers", "transformers"}
+    assert not imported & {"gradio", "torch", "sentence_transformers", "transformers", "mcp",
+                           "mcp_types"}
 
 
 @pytest.mark.slow

@@ -347,6 +347,21 @@ def test_two_workers_answer_alike(two: Server, local: Assistant) -> None:
                                                      local.ask(question).to_json())
 
 
+def test_mcp_is_answered_by_the_workers_too(two: Server, local: Assistant) -> None:
+    """/mcp's jobs go to the worker processes as /api/v1's do (the MCP tests are in
+    test_mcp.py; this one only needs the two-worker server)."""
+    from mcp import Client
+
+    async def body() -> list[Any]:
+        async with Client(f"{two.url}/mcp") as client:
+            return [await client.call_tool("ask", {"question": q}) for q in QUESTIONS]
+
+    results = asyncio.run(asyncio.wait_for(body(), 120))
+    for result, question in zip(results, QUESTIONS, strict=True):
+        assert not result.is_error and same(result.structured_content,
+                                            local.ask(question).to_json())
+
+
 def test_a_refresh_in_one_worker_is_seen_by_the_other(two: Server) -> None:
     url = two.url + "/api/v1"
     question = {"question": "Where was the Zorblatt Accord signed?"}
