@@ -100,9 +100,13 @@ class Settings:
     # the collections) so several indexes can share one server.
     # Ingestion (issue 19): the largest source file read, in MB (larger ones are refused).
     max_file_mb: int = 20
-    # The learned answer verifier (issue 20): "on" (the shipped model) or "off" (the
-    # hand-fitted scorer and abstention model it replaced, kept for comparison).
+    # The learned answer verifier (issue 20): "on" (the shipped model), "off" (the
+    # hand-fitted scorer and abstention model it replaced, kept for comparison), or the
+    # folder of another trained model (for experiments).
     verifier: str = "on"
+    # Hand-written rules switched off, comma-separated (see assistant/qa/rules.py): for
+    # measuring what each one is worth, not for everyday use.
+    ablate: str = ""
     store: str = "faiss"
     milvus_uri: str = ""
     milvus_token: str = ""
@@ -121,9 +125,9 @@ class Settings:
         if self.index_type not in ("auto", "flat-ip", "hnsw-ip"):
             raise ConfigError(f"Unknown index type {self.index_type!r}.",
                               fix="Use one of: auto, flat-ip, hnsw-ip.")
-        if self.verifier not in ("on", "off"):
+        if self.verifier not in ("on", "off") and not Path(self.verifier).is_dir():
             raise ConfigError(f"Unknown verifier setting {self.verifier!r}.",
-                              fix="Use on or off.")
+                              fix="Use on, off, or the folder of a trained verifier.")
         if self.embed_backend not in ("", "onnx", "onnx-int8", "torch"):
             raise ConfigError(f"Unknown embedding backend {self.embed_backend!r}.",
                               fix="Use one of: onnx, onnx-int8, torch.")

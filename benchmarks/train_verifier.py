@@ -1,21 +1,22 @@
 #!/usr/bin/env python3
 """Train the answer verifier and write it, with its manifest, to ``assistant/qa/verifier/``.
 
-    .venv/bin/python benchmarks/verifier_data.py --split train --split dev   # candidates
-    .venv/bin/python benchmarks/verifier_cross.py --folds 2 --out DIR       # optional
-    .venv/bin/python benchmarks/train_verifier.py [--cross DIR] [--write]
+    .venv/bin/python benchmarks/verifier_data.py --split train --split dev --single --gsomia
+    .venv/bin/python benchmarks/train_verifier.py [--write]
 
 The verifier is a LightGBM model (gradient-boosted trees, saved as text, never pickled)
-over :mod:`assistant.qa.verifier_features`; with ``--cross`` it also reads the score of the
-fine-tuned cross-encoder (the stacked design), using the cross-encoder's out-of-fold scores
-on ``train`` so that the trees do not learn to trust scores the cross-encoder made on its
-own training pairs.
+over :mod:`assistant.qa.verifier_features`. The other design, a cross-encoder fine-tuned
+from all-MiniLM-L6-v2, is ``benchmarks/verifier_cross.py`` (the README compares the two).
 
-Fitting reads ``train`` only. ``dev`` chooses: the refusal threshold (the highest whose
-false refusals on dev's answerable questions stay at or under 5%) and the assembly margins
-(a small grid, end to end on the dev library). ``test`` is never read. Seeded and
-deterministic; prints the dev figures; ``--write`` writes the model files and a manifest
-with their sha256, the data's hashes, the arguments and the dev figures.
+Fitting reads the ``train`` articles' questions, asked of their library and of each article
+alone beside the GSOMIA sources, and half of the GSOMIA tuning sets (the data the
+hand-fitted weights were fitted on before). Choosing reads the ``dev`` articles (in their
+library and alone) and the other half of the GSOMIA tuning sets: one refusal threshold, the
+highest that keeps false refusals at or under 5% in each of those settings, and the assembly
+margins (a small grid, end to end on the dev library). ``test``, the never-tuned GSOMIA split
+and the third article are never read. Seeded and deterministic; prints the figures;
+``--write`` writes the model and a manifest with its sha256, the data's hashes, the
+arguments and the dev figures.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -59,14 +59,12 @@ def load(split: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def matrix(rows: list[dict], cross: list[float] | None) -> tuple[np.ndarray, np.ndarray]:
+def matrix(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     x = np.array([c["x"] for r in rows for c in r["candidates"]], dtype=np.float64)
     y = np.array([c["label"] for r in rows for c in r["candidates"]], dtype=np.float64)
     if x.shape[1] != len(FEATURES):
         raise SystemExit("The candidate files were written by other features: run "
                          "benchmarks/verifier_data.py again.")
-    if cross is not None:
-        x = np.hstack([x, np.array(cross, dtype=np.float64).reshape(-1, 1)])
     return x, y
 
 
@@ -102,15 +100,62 @@ def figures(rows: list[dict], probs: np.ndarray, threshold: float | None = None)
             "refusal_on_topic": float(np.mean(best[on_topic] < threshold))}
 
 
-def fit(rows: list[dict], cross: list[float] | None) -> Any:
+def fit(rows: list[dict], masked: tuple[int, ...] = ()) -> Any:
     import lightgbm
 
-    x, y = matrix(rows, cross)
+    x, y = matrix(rows)
+    x[:, list(masked)] = 0.0  # a masked feature is a constant: the trees cannot use it
     return lightgbm.train(PARAMS, lightgbm.Dataset(x, y), num_boost_round=ROUNDS)
 
 
-def cross_scores(folder: Path | None, name: str) -> list[float] | None:
-    return None if folder is None else json.loads((folder / name).read_text(encoding="utf-8"))
+def optional(name: str) -> list[dict]:
+    return load(name) if (DATA / f"{name}.jsonl").exists() else []
+
+
+def gsomia_half(rows: list[dict], choosing: bool) -> list[dict]:
+    """Half of the GSOMIA tuning questions (by a hash of their id): one half fits, the other
+    helps choose the threshold, so that it holds on the GSOMIA sources too."""
+    def odd(row: dict) -> bool:
+        return int(hashlib.sha256(row["id"].encode()).hexdigest(), 16) % 2 == 1
+
+    return [r for r in rows if odd(r) == choosing]
+
+
+def training_rows() -> list[dict]:
+    """The train articles in their library and each alone, and half the GSOMIA tuning."""
+    return load("train") + optional("train-single") + gsomia_half(optional("gsomia"), False)
+
+
+def choosing_groups() -> dict[str, list[dict]]:
+    """The settings the threshold must hold in: the dev articles in their library, each dev
+    article alone beside the GSOMIA sources, the other half of the GSOMIA tuning sets."""
+    groups = {"dev library": load("dev"), "dev articles alone": optional("dev-single"),
+              "GSOMIA tuning half": gsomia_half(optional("gsomia"), True)}
+    return {k: v for k, v in groups.items() if v}
+
+
+def threshold_for(model: Any, masked: tuple[int, ...] = ()) -> tuple[float, dict]:
+    """The highest threshold with false refusal <= 5% in every choosing setting, and the
+    figures of each setting at it."""
+    probs = {}
+    for name, rows in choosing_groups().items():
+        x = matrix(rows)[0]
+        x[:, list(masked)] = 0.0
+        probs[name] = model.predict(x)
+    groups = choosing_groups()
+    threshold = min(figures(rows, probs[name])["threshold"] for name, rows in groups.items())
+    return threshold, {name: figures(rows, probs[name], threshold)
+                       for name, rows in groups.items()}
+
+
+def masked_model(names: tuple[str, ...], folder: Path) -> None:
+    """The shipped design trained again without the features ``names`` (for ablation),
+    its threshold chosen again, written to ``folder``."""
+    shipped = json.loads((TARGET / "manifest.json").read_text(encoding="utf-8"))
+    columns = tuple(shipped["features"].index(n) for n in names)
+    model = fit(training_rows(), columns)
+    threshold, _ = threshold_for(model, columns)
+    write(model, folder, {**shipped, "threshold": threshold})
 
 
 def end_to_end(folder: Path, limits: list[dict]) -> list[tuple[dict, dict]]:
@@ -141,47 +186,39 @@ def end_to_end(folder: Path, limits: list[dict]) -> list[tuple[dict, dict]]:
     return out
 
 
-def write(model: Any, folder: Path, cross_dir: Path | None, manifest: dict) -> None:
+def write(model: Any, folder: Path, manifest: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.iterdir():
         old.unlink()
     (folder / "model.txt").write_text(model.model_to_string(), encoding="utf-8")
-    files = ["model.txt"]
-    if cross_dir is not None:
-        for name in ("cross.onnx", "tokenizer.json"):
-            shutil.copyfile(cross_dir / name, folder / name)
-            files.append(name)
-    manifest["files"] = {name: sha(folder / name) for name in files}
+    manifest["files"] = {"model.txt": sha(folder / "model.txt")}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n",
                                           encoding="utf-8")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cross", type=Path, help="a verifier_cross.py output folder (stacked)")
-    ap.add_argument("--write", action="store_true", help="write assistant/qa/verifier/")
-    ap.add_argument("--out", type=Path, default=TARGET)
+    ap.add_argument("--write", action="store_true", help="write the model")
+    ap.add_argument("--out", type=Path, default=TARGET, help="where --write writes it")
     args = ap.parse_args()
     start = time.perf_counter()
-    train, dev = load("train"), load("dev")
-    model = fit(train, cross_scores(args.cross, "oof-train.json"))
-    probs = model.predict(matrix(dev, cross_scores(args.cross, "scores-dev.json"))[0])
-    dev_figures = figures(dev, probs)
-    print(json.dumps(dev_figures, indent=1))
+    train = training_rows()
+    model = fit(train)
+    threshold, chosen = threshold_for(model)
+    print(json.dumps({"threshold": threshold, **chosen}, indent=1))
     manifest = {
-        "version": 1, "design": "stacked" if args.cross else "trees", "model": "model.txt",
-        "features": [*FEATURES, *(["cross"] if args.cross else [])], "top": max(
-            len(r["candidates"]) for r in train), "threshold": dev_figures["threshold"],
+        "version": 1, "design": "trees", "model": "model.txt", "features": list(FEATURES),
+        "top": max(len(r["candidates"]) for r in train), "threshold": threshold,
         "limits": {}, "params": PARAMS, "rounds": ROUNDS,
-        "data": {s: sha(DATA / f"{s}.jsonl") for s in ("train", "dev")},
-        "metrics": {"dev": dev_figures}, "seconds": 0.0}
-    if args.cross:
-        spec = json.loads((args.cross / "spec.json").read_text(encoding="utf-8"))
-        manifest["cross"] = {"file": "cross.onnx", "tokenizer": "tokenizer.json", **spec}
+        "data": {s: sha(DATA / f"{s}.jsonl") for s in ("train", "train-single", "gsomia",
+                                                       "dev", "dev-single")
+                 if (DATA / f"{s}.jsonl").exists()},
+        "metrics": {"dev": chosen["dev library"], "choosing": chosen}, "seconds": 0.0}
     scratch = ROOT / "benchmarks" / "out" / "verifier-model"
-    write(model, scratch, args.cross, dict(manifest))
+    write(model, scratch, dict(manifest))
     results = end_to_end(scratch, LIMITS)
-    limits, summary = max(results, key=lambda vs: (vs[1]["answer_accuracy"], -sum(vs[0].values())))
+    limits, summary = max(results, key=lambda vs: (vs[1]["answer_accuracy"],
+                                                   -sum(vs[0].values())))
     manifest["limits"] = limits
     manifest["metrics"]["dev_end_to_end"] = {k: summary[k] for k in (
         "answer_accuracy", "refusal_rate", "refusal_rate_on_topic", "false_refusal_rate",
@@ -189,7 +226,7 @@ def main() -> int:
     manifest["seconds"] = round(time.perf_counter() - start, 1)
     print(json.dumps({"limits": limits, **manifest["metrics"]["dev_end_to_end"]}, indent=1))
     if args.write:
-        write(model, args.out, args.cross, manifest)
+        write(model, args.out, manifest)
         print(f"Wrote {args.out}", file=sys.stderr)
     return 0
 

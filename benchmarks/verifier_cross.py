@@ -179,6 +179,10 @@ def export(model, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-
             "epochs": args.epochs, "lr": args.lr, "seed": args.seed, "folds": args.folds}
     (args.out / "spec.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
     print(f"kept {keep}", file=sys.stderr)
+    if (DATA / "gsomia.jsonl").exists():  # the GSOMIA tuning rows, never trained on here
+        scores = onnx_scores(args.out / "cross.onnx", args.out / "tokenizer.json",
+                             args.max_length, load("gsomia"))
+        (args.out / "scores-gsomia.json").write_text(json.dumps(scores), encoding="utf-8")
 
 
 def holds(rows: list[dict], quantised: list[float], full: list[float]) -> bool:
@@ -202,11 +206,15 @@ def score_only(args: argparse.Namespace) -> None:
     if args.folds > 1:
         out_of_fold(rows, args)
     spec = json.loads((args.out / "spec.json").read_text(encoding="utf-8"))
-    dev = load("dev")
-    scores = onnx_scores(args.out / "cross.onnx", args.out / "tokenizer.json",
-                         int(spec["max_length"]), dev)
-    (args.out / "scores-dev.json").write_text(json.dumps(scores), encoding="utf-8")
-    print(report(dev, scores))
+    for split in ("dev", "gsomia"):
+        if not (DATA / f"{split}.jsonl").exists():
+            continue
+        data = load(split)
+        scores = onnx_scores(args.out / "cross.onnx", args.out / "tokenizer.json",
+                             int(spec["max_length"]), data)
+        (args.out / f"scores-{split}.json").write_text(json.dumps(scores), encoding="utf-8")
+        if split == "dev":
+            print(report(data, scores))
 
 
 def score(model, split: str, out: Path) -> None:  # type: ignore[no-untyped-def]

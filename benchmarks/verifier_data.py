@@ -11,6 +11,17 @@ its ``candidates``: the ``--top`` best sentences by today's heuristic score, eac
 scorer's signals, the abstention features it would have as the lead sentence, its text
 with its neighbours and its document's title, and ``label`` (1 when it holds evidence).
 Questions about an article itself are left out: they are answered from its metadata.
+
+``--single`` asks each article's questions of a library of that article beside the GSOMIA
+sources only (``<split>-single.jsonl``), the way a user who drops one article in sees it: the
+verifier learns and is judged in both settings.
+
+``--gsomia`` also writes ``gsomia.jsonl``: the GSOMIA tuning sets (the sets the hand-fitted
+weights were fitted on before: ``evals/intents/tune*.jsonl``, ``gsomia.jsonl``,
+``followups.jsonl``, ``attributes.jsonl``, ``offtopic.jsonl``) asked of the GSOMIA sources
+alone, as the default index holds them. The never-tuned GSOMIA split
+(``evals/intents/test*.jsonl``), ``heldout.jsonl`` and the third article's sets are never
+read.
 """
 
 from __future__ import annotations
@@ -60,7 +71,8 @@ def candidate(bot: Any, inspection: Any, scored: Any, rank: int,
     features = bot.answerer.features(inspection.question, list(inspection.ranked), [scored],
                                      list(inspection.passages))
     x = candidate_features(inspection.question, list(inspection.ranked), rank, features,
-                           documents(inspection.question, ev, list(inspection.ranked)))
+                           documents(inspection.question, ev, list(inspection.ranked),
+                                     inspection.vector))
     signals = {k: v for k, v in asdict(scored).items() if k not in ("passage", "row")}
     signals["cue"] = bool(signals["cue"])
     return {"row": row, "doc": sentence.doc_id, "text": sentence.text, "title": doc.title,
@@ -88,6 +100,71 @@ def record(bot: Any, q: Any, history: list[str], top: int) -> dict[str, Any] | N
             "reachable": any(c["label"] for c in cands)}
 
 
+GSOMIA_TUNING = ("evals/intents/tune.jsonl", "evals/gsomia.jsonl", "evals/attributes.jsonl",
+                 "evals/offtopic.jsonl")
+GSOMIA_CONVERSATIONS = ("evals/intents/tune_conversations.jsonl", "evals/followups.jsonl")
+
+
+def write(bot: Any, items: list[tuple[Any, list[str]]], out: Path, top: int) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as handle:
+        for n, (q, history) in enumerate(items, start=1):
+            row = record(bot, q, history, top)
+            if row is not None:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            if n % 100 == 0:
+                print(f"{out.stem}: {n}/{len(items)}", file=sys.stderr, flush=True)
+    return out
+
+
+def dump_gsomia(top: int) -> Path:
+    from assistant.config import Settings
+    from assistant.evaluation import metrics as ev
+    from assistant.qa import Assistant
+
+    work = ROOT / ".assistant-cache" / "gsomia"
+    bot = Assistant.load(Settings.from_env().replace(sources=ROOT / "sources",
+                                                     index=work / "index", verifier="off"))
+    items: list[tuple[Any, list[str]]] = []
+    for name in GSOMIA_TUNING:
+        items += [(q, []) for q in ev.load_questions(ROOT / name)]
+    for name in GSOMIA_CONVERSATIONS:
+        for conv in ev.load_conversations(ROOT / name):
+            items += [(t, [x.question for x in conv.turns[:i]]) for i, t in
+                      enumerate(conv.turns)]
+    return write(bot, items, OUT / "gsomia.jsonl", top)
+
+
+def dump_single(split: str, top: int) -> Path:
+    """Each article of the split indexed alone beside the GSOMIA sources."""
+    from assistant.config import Settings
+    from assistant.evaluation import metrics as ev
+    from assistant.evaluation.library import Library, assemble
+    from assistant.qa import Assistant
+
+    library = Library.load(ROOT / "evals" / "library")
+    out = OUT / f"{split}-single.jsonl"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as handle:
+        for slug in library.slugs(split):
+            alone = Library(library.folder, {slug: library.articles[slug]})
+            work = ROOT / ".assistant-cache" / "single" / slug
+            sources = assemble(alone, "all", ROOT / "sources", work / "sources")
+            bot = Assistant.load(Settings.from_env().replace(
+                sources=sources, index=work / "index", verifier="off"))
+            folder = library.folder / "questions"
+            items = [(q, []) for q in ev.load_questions(folder / f"{slug}.jsonl")]
+            for conv in ev.load_conversations(folder / f"{slug}.conversations.jsonl"):
+                items += [(t, [x.question for x in conv.turns[:i]]) for i, t in
+                          enumerate(conv.turns)]
+            for q, history in items:
+                row = record(bot, q, history, top)
+                if row is not None:
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            print(f"{split}-single: {slug}", file=sys.stderr, flush=True)
+    return out
+
+
 def dump(split: str, top: int) -> Path:
     from assistant.config import Settings
     from assistant.evaluation import metrics as ev
@@ -97,7 +174,8 @@ def dump(split: str, top: int) -> Path:
     library = Library.load(ROOT / "evals" / "library")
     work = ROOT / ".assistant-cache" / f"library-{split}"
     sources = assemble(library, split, ROOT / "sources", work / "sources")
-    bot = Assistant.load(Settings.from_env().replace(sources=sources, index=work / "index"))
+    bot = Assistant.load(Settings.from_env().replace(sources=sources, index=work / "index",
+                                                     verifier="off"))
     questions, conversations = library.question_files(split)
     items: list[tuple[Any, list[str]]] = []
     for path in questions:
@@ -106,25 +184,23 @@ def dump(split: str, top: int) -> Path:
         for conv in ev.load_conversations(path):
             items += [(t, [x.question for x in conv.turns[:i]]) for i, t in
                       enumerate(conv.turns)]
-    OUT.mkdir(parents=True, exist_ok=True)
-    out = OUT / f"{split}.jsonl"
-    with out.open("w", encoding="utf-8") as handle:
-        for n, (q, history) in enumerate(items, start=1):
-            row = record(bot, q, history, top)
-            if row is not None:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            if n % 100 == 0:
-                print(f"{split}: {n}/{len(items)}", file=sys.stderr, flush=True)
-    return out
+    return write(bot, items, OUT / f"{split}.jsonl", top)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", action="append", choices=("train", "dev", "test"), required=True)
+    ap.add_argument("--split", action="append", choices=("train", "dev", "test"), default=[])
+    ap.add_argument("--gsomia", action="store_true", help="also the GSOMIA tuning sets")
+    ap.add_argument("--single", action="store_true",
+                    help="also each article alone beside the GSOMIA sources")
     ap.add_argument("--top", type=int, default=12, help="candidates kept per question")
     args = ap.parse_args()
     for split in args.split:
         print(f"Wrote {dump(split, args.top)}", file=sys.stderr)
+        if args.single:
+            print(f"Wrote {dump_single(split, args.top)}", file=sys.stderr)
+    if args.gsomia:
+        print(f"Wrote {dump_gsomia(args.top)}", file=sys.stderr)
     return 0
 
 

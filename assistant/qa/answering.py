@@ -27,6 +27,7 @@ from .evidence import Evidence
 from .question import Question
 from .records import DOCUMENT, Answer, Citation
 from .retrieval import Passage, Retriever
+from .rules import Rules
 from .verifier import Verifier
 from .verifier_features import documents
 
@@ -97,7 +98,7 @@ class Answerer:
 
     def __init__(self, retriever: Retriever, model: Model | None = None,
                  weights: Weights | None = None, limits: Limits | None = None,
-                 verifier: Verifier | None = None) -> None:
+                 verifier: Verifier | None = None, rules: Rules | None = None) -> None:
         self.evidence = Evidence(retriever.data)
         # Read from the stored BM25 matrix: tokenising a large corpus again at every
         # load would cost minutes per million chunks.
@@ -105,6 +106,7 @@ class Answerer:
         self.scorer = Scorer(self.evidence, retriever.common_chunk_terms(COMMON_SHARE), weights)
         self.model = model or Model.fitted()
         self.verifier = verifier
+        self.rules = rules or Rules()
         self.limits = limits or (verifier.limits if verifier is not None else Limits())
 
     def answer(self, question: Question, qvec: np.ndarray,
@@ -114,17 +116,18 @@ class Answerer:
         ranked = self.scorer.rank(question, qvec, passages) if passages else []
         if not ranked or not question.query_weights:  # "???", "the of and"
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)
-        if any(m.label == "NUMBER" for m in question.mentions if not m.known):
+        if self.rules.unknown_figure and any(m.label == "NUMBER" for m in question.mentions
+                                             if not m.known):
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)  # a year or figure never given
         if self.verifier is not None:
             verdict = self.verifier.rerank(
                 question, ranked, lambda s: self.features(question, ranked, [s], passages),
-                self.pair_text, documents(question, self.evidence, ranked))
+                self.pair_text, documents(question, self.evidence, ranked, qvec))
             ranked, confidence, threshold = verdict.ranked, verdict.confidence, \
                 self.verifier.threshold
-            chosen = choose(ranked, question, self.evidence, self.limits)
+            chosen = choose(ranked, question, self.evidence, self.limits, self.rules)
         else:
-            chosen = choose(ranked, question, self.evidence, self.limits)
+            chosen = choose(ranked, question, self.evidence, self.limits, self.rules)
             confidence = self.model.confidence(self.features(question, ranked, chosen, passages))
             threshold = self.model.threshold
         if confidence < threshold:

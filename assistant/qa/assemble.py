@@ -23,6 +23,9 @@ from .answer_types import is_amount
 from .candidates import YEAR, Scored, answers_kind
 from .evidence import Evidence
 from .question import Question
+from .rules import Rules
+
+ALL = Rules()
 
 MULTI = ("cause", "consequence", "stance", "status", "comparison")
 DUPLICATE = 0.88  # cosine above which a second sentence says the same thing again
@@ -39,20 +42,20 @@ class Limits:
 
 
 def choose(ranked: Sequence[Scored], question: Question, evidence: Evidence,
-           limits: Limits | None = None) -> list[Scored]:
+           limits: Limits | None = None, rules: Rules = ALL) -> list[Scored]:
     """The sentences to quote, best first (``cite`` orders them for reading)."""
     limits = limits or Limits()
-    best = _lead(ranked, question, limits)
-    if question.relation == "after":
+    best = _lead(ranked, question, limits) if rules.typed_lead else ranked[0]
+    if question.relation == "after" and rules.what_next:
         return [best, *_following(best, evidence)]
     if question.relation == "source" and (row := _naming_speaker(question, evidence)) >= 0:
         return [replace(best, row=row)]
     multi = question.intent in MULTI
     margin = limits.multi if multi else limits.single
-    if multi and question.echo:  # the question is the article's own: its gist answers it
+    if multi and question.echo and rules.title_gist:  # the article's own question: its gist
         return _gist(best, question.echo, evidence, limits)
     chosen = [best]
-    if question.intent == "comparison":
+    if question.intent == "comparison" and rules.across_documents:
         chosen = _across_documents(ranked, evidence) or chosen
     for cand in ranked:
         if len(chosen) >= (limits.most if multi else 2) or cand.score < best.score - margin:
@@ -61,8 +64,10 @@ def choose(ranked: Sequence[Scored], question: Question, evidence: Evidence,
                                                                              evidence):
             continue
         chosen.append(cand)
-    if multi:
-        chosen = _with_continuations(_with_reason(chosen, question, evidence), evidence)
+    if multi and rules.reason_follows:
+        chosen = _with_reason(chosen, question, evidence)
+    if multi and rules.continuations:
+        chosen = _with_continuations(chosen, evidence)
     return chosen
 
 

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,7 @@ from .question import (
 )
 from .records import Answer
 from .retrieval import Passage, Retriever
+from .rules import Rules
 from .timeline import Timeline
 from .verifier import Verifier
 
@@ -107,14 +109,16 @@ class Assistant:
         self._recent: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
         self._recent_lock = threading.Lock()
         self._parse = question_parser(settings)
-        self._verifier = Verifier.load() if settings.verifier == "on" else None
+        self._verifier = (None if settings.verifier == "off" else Verifier.load()
+                          if settings.verifier == "on" else Verifier.load(Path(settings.verifier)))
+        self.rules = Rules.without(settings.ablate)
         self._install(data)
 
     def _install(self, data: IndexData) -> None:
         retriever = Retriever(data, self.settings.rrf_k, self.settings.candidates)
         corpus = Corpus.build(data.documents, data.sentences, data.notes,
                               retriever.chunk_vocabulary)
-        answerer = Answerer(retriever, verifier=self._verifier)
+        answerer = Answerer(retriever, verifier=self._verifier, rules=self.rules)
         self.data, self.retriever, self.answerer, self.corpus = data, retriever, answerer, corpus
         self.lookup = Lookup(data)
 
@@ -199,9 +203,7 @@ class Assistant:
         analysed, _ = self._analysed(question, text, earlier, k, mode, time.perf_counter())
         k = self.settings.top_k if k is None else check_k(k)
         qvec = self.embedder.encode_query(analysed.query)
-        passages, _ = self.retriever.search(qvec, analysed.tokens, k, mode or self.settings.mode,
-                                            analysed.answer_types, analysed.document,
-                                            analysed.cue)
+        passages, _ = self._search(self.retriever, analysed, qvec, k, mode or self.settings.mode)
         vector = self._answer_vector(analysed, qvec)
         ranked = self.answerer.scorer.rank(analysed, vector, passages) if passages else []
         return Inspection(analysed, vector, tuple(passages), tuple(ranked))
@@ -280,9 +282,7 @@ class Assistant:
         t0 = time.perf_counter()
         qvec = self.embedder.encode_query(question.query)
         t1 = time.perf_counter()
-        passages, search_ms = retriever.search(qvec, question.tokens, k, mode,
-                                               question.answer_types, question.document,
-                                               question.cue)
+        passages, search_ms = self._search(retriever, question, qvec, k, mode)
         t2 = time.perf_counter()
         outcome = answerer.answer(question, self._answer_vector(question, qvec), passages)
         if question.intent == "document":  # the passages it was answered from come first
@@ -295,6 +295,15 @@ class Assistant:
                       outcome.citations,
                       tuple(passages), timings, outcome.confidence, question.query,
                       outcome.short_answer, question.intent)
+
+    def _search(self, retriever: Retriever, question: Question, qvec: np.ndarray, k: int,
+                mode: str) -> tuple[list[Passage], dict[str, float]]:
+        """Hybrid retrieval with the extra rankings the rules in force allow."""
+        rules = self.rules
+        return retriever.search(qvec, question.tokens, k, mode,
+                                question.answer_types if rules.type_ranking else (),
+                                question.document if rules.document_ranking else "",
+                                question.cue if rules.cue_ranking else "")
 
     def _answer_vector(self, question: Question, qvec: np.ndarray) -> np.ndarray:
         """For a follow-up, sentences are judged mostly by the new question itself."""

@@ -13,7 +13,9 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from .abstain import FEATURES as ABSTAIN
 from .candidates import Scored
@@ -29,29 +31,47 @@ FEATURES: tuple[str, ...] = (
     "score_gap", "cosine_gap", "coverage_gap", "dense_gap", "doc_share", "top_doc",
     *(f"a_{n}" for n in ABSTAIN), *(f"i_{n}" for n in INTENTS), *(f"w_{n}" for n in WH),
     "q_terms", "q_follow_up", "q_types", "d_affinity", "d_affinity_gap", "d_best",
-    "d_context",
+    "d_context", "x_paragraph", "x_lede", "x_neighbour", "x_words", "x_missing",
+    "x_cosine_rank", "x_coverage_rank",
 )
 
 
 @dataclass(frozen=True)
 class Documents:
-    """How well each candidate document holds the question's words, and which documents
-    the conversation's earlier answers quoted: a question about one article names things
-    only that article has, and a follow-up stays with the article it started in."""
+    """What the verifier reads around the candidates of one question: how well each
+    candidate's document holds the question's words and which documents the
+    conversation's earlier answers quoted (a question about one article names things only
+    that article has; a follow-up stays with the article it started in), and per sentence
+    its place in its article, its neighbours' likeness to the question, its length and
+    how much of the question's weightiest word it leaves out."""
 
     affinity: Mapping[str, float]
     context: frozenset[str]
+    sentence: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
 
 
-def documents(question: Question, evidence: Evidence, ranked: Sequence[Scored]) -> Documents:
-    """The rarity-weighted share of the question's terms each candidate's document holds."""
+def documents(question: Question, evidence: Evidence, ranked: Sequence[Scored],
+              qvec: np.ndarray | None = None) -> Documents:
+    """The :class:`Documents` of one question's candidates (``qvec``: its vector)."""
     terms = question.query_weights or question.weights
     total = sum(terms.values()) or 1.0
     ids = {c.passage.source_id for c in ranked}
     affinity = {d: sum(w for t, w in terms.items() if t in evidence.doc_terms(d)) / total
                 for d in ids}
     context = frozenset(evidence.sentences[r].doc_id for r in question.context_rows)
-    return Documents(affinity, context)
+    heaviest = max(terms.values(), default=1.0)
+    per_row = {}
+    for c in ranked[:16]:  # the verifier reads the best dozen
+        s = evidence.sentences[c.row]
+        near = [r for r in (c.row - 1, c.row + 1) if 0 <= r < len(evidence.sentences)
+                and evidence.sentences[r].doc_id == s.doc_id]
+        neighbour = max((float(evidence.vectors[r] @ qvec) for r in near), default=0.0) \
+            if qvec is not None else 0.0
+        words = evidence.tokens(c.row)
+        missing = max((w for t, w in terms.items() if t not in words), default=0.0)
+        per_row[c.row] = (float(s.paragraph), float(s.paragraph == 1), neighbour,
+                          len(s.text.split()) / 40.0, missing / heaviest)
+    return Documents(affinity, context, per_row)
 
 
 def candidate_features(question: Question, ranked: Sequence[Scored], i: int,
@@ -80,4 +100,12 @@ def candidate_features(question: Question, ranked: Sequence[Scored], i: int,
     leaders = [d for d, v in docs.affinity.items() if v >= best - 1e-9]
     values += [mine, mine - best, float(leaders == [s.passage.source_id]),
                float(s.passage.source_id in docs.context)]
+    values += list(docs.sentence.get(s.row, (0.0,) * 5))
+    values += [_rank_of(s, ranked, "cosine"), _rank_of(s, ranked, "coverage")]
     return values
+
+
+def _rank_of(s: Scored, ranked: Sequence[Scored], signal: str) -> float:
+    """The candidate's place by one signal among the candidates (0 best, 1 worst)."""
+    better = sum(getattr(c, signal) > getattr(s, signal) for c in ranked[:12])
+    return better / max(1, min(len(ranked), 12) - 1)
