@@ -21,13 +21,9 @@ workers' thread pools (:mod:`.workers`).
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import hmac
 import json
 import logging
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -37,9 +33,11 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from .. import __version__
+from ..accounts import Account, Gate, Verdict
 from ..config import Settings
 from . import api_models as m
 from .api_guard import BodyGuard
+from .auth import check_authorization, client_address, edit_refusal
 from .jobs import dumps
 from .workers import GONE, ProcessBackend, ThreadBackend, Ticket
 
@@ -47,14 +45,20 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1"
 RETRY_AFTER_S = 1
-REALM = 'Basic realm="GSOMIA Assistant API", charset="UTF-8"'
 Backend = ThreadBackend | ProcessBackend
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": m.Error, "description": text} for code, text in (
         (400, "A bad question (empty, blank, too long)"), (401, "Login required"),
+        (403, "Not allowed for this account (or, without login, from this address)"),
+        (429, "Too many wrong credentials in a row; retry after Retry-After seconds"),
         (408, "The body stopped arriving"), (413, "Body over 64 KB"),
         (422, "Malformed body or a wrong type; names the field"),
         (503, "Too many questions in hand; retry after Retry-After seconds"))}
+
+
+def realm(settings: Settings) -> str:
+    name = settings.title.replace('"', "'")
+    return f'Basic realm="{name} API", charset="UTF-8"'
 
 
 def error(status: int, message: str, fix: str, headers: dict[str, str] | None = None,
@@ -62,47 +66,47 @@ def error(status: int, message: str, fix: str, headers: dict[str, str] | None = 
     return JSONResponse({"error": message, "fix": fix}, status_code=status, headers=headers)
 
 
-def credentials_ok(header: str, accounts: Sequence[tuple[str, str]]) -> bool:
-    """Does ``Authorization`` hold one of the accounts (Basic, or Bearer user:password)?"""
-    scheme, _, value = header.strip().partition(" ")
-    value = value.strip()
-    if scheme.lower() == "basic":
-        try:
-            value = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-    elif scheme.lower() != "bearer":
-        return False
-    user, sep, password = value.partition(":")
-    found = False
-    for name, secret in accounts:  # compare with every account: no early exit to time
-        same = hmac.compare_digest(f"{name}:{secret}".encode(), f"{user}:{password}".encode())
-        found |= bool(sep) and same
-    return found
-
-
 class Api:
     """The routes' state: the backend, the in-flight count and the accounts."""
 
-    def __init__(self, backend: Backend, settings: Settings,
-                 accounts: Sequence[tuple[str, str]] | None) -> None:
+    def __init__(self, backend: Backend, settings: Settings, gate: Gate | None) -> None:
         self.backend = backend
         self.settings = settings
-        self.accounts = list(accounts or [])
+        self.gate = gate
         self.inflight = 0
         self.finished = 0  # questions done since start, answered or skipped
         self.skipped = 0  # of those, skipped because the client left before they started
 
-    async def login(self, request: Request) -> None:
-        """Dependency: 401 without one of the chat's accounts (when login is on).
+    async def login(self, request: Request) -> Account | None:
+        """Dependency: the caller's account; 401 without valid credentials, 429 while their
+        name or address is locked after wrong ones (when login is on; else None).
 
-        ``async`` so FastAPI runs it on the event loop: a plain function would be sent
-        to a worker thread and back on every request.
+        ``async`` so FastAPI runs it on the event loop; the argon2 check (slow on a first
+        sight of a password) runs on a thread.
         """
-        if self.accounts and not credentials_ok(request.headers.get("authorization", ""),
-                                                self.accounts):
+        if self.gate is None:
+            return None
+        header = request.headers.get("authorization", "")
+        verdict = Verdict(401)
+        if header.strip():
+            verdict = await asyncio.to_thread(check_authorization, self.gate, header,
+                                              client_address(request.scope))
+        if verdict.status == 429:
+            raise HTTPException(429, "Too many wrong credentials in a row.",
+                                headers={"Retry-After": str(verdict.retry_after)})
+        if not verdict.ok:
             raise HTTPException(401, "Login required: no or wrong credentials.",
-                                headers={"WWW-Authenticate": REALM})
+                                headers={"WWW-Authenticate": realm(self.settings)})
+        return verdict.account
+
+    async def editor(self, request: Request) -> Account | None:
+        """Dependency: the caller may change the library (an editor; or, without any login,
+        a caller on this machine); else 403 saying why."""
+        account = await self.login(request)
+        refusal = edit_refusal(self.gate, account, client_address(request.scope))
+        if refusal:
+            raise HTTPException(403, refusal)
+        return account
 
     async def run(self, request: Request, kind: str, payload: dict[str, Any]) -> Response:
         """One job through the in-flight limit; skipped if the client leaves first."""
@@ -166,7 +170,11 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
         fixes = {401: "Log in with one of the chat's accounts: HTTP Basic, or "
-                      "'Authorization: Bearer user:password'.",
+                      "'Authorization: Bearer <token>' with a token from `assistant user "
+                      "token NAME`.",
+                 403: "Ask for an editor account (`assistant user add NAME --role editor`), "
+                      "or, on a server without login, work from the server's own machine.",
+                 429: "Wait for the Retry-After seconds, then send the right credentials.",
                  404: "See /api/v1/docs for the endpoints.",
                  405: "See /api/v1/docs for each endpoint's method."}
         return error(exc.status_code, str(exc.detail),
@@ -179,14 +187,13 @@ def _handlers(app: FastAPI) -> None:
                      "Try again; if it keeps failing, check the server log.")
 
 
-def build_api(backend: Backend, settings: Settings,
-              accounts: Sequence[tuple[str, str]] | None = None) -> FastAPI:
+def build_api(backend: Backend, settings: Settings, gate: Gate | None = None) -> FastAPI:
     """The ``/api/v1`` app (mount it at ``PREFIX``)."""
-    api = Api(backend, settings, accounts)
+    api = Api(backend, settings, gate)
     app = FastAPIOffline(
-        title="GSOMIA Assistant API", version=__version__, redoc_url=None,
-        description="Cited answers from the source articles about GSOMIA. "
-        "Every error is JSON {error, fix}.", static_url="/static")
+        title=f"{settings.title} API", version=__version__, redoc_url=None,
+        description=f"{settings.tagline} Every error is JSON {{error, fix}}.",
+        static_url="/static")
     app.state.api = api
     app.add_middleware(BodyGuard)
     _handlers(app)

@@ -29,12 +29,14 @@ import gradio as gr
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from ..accounts import Gate
 from ..config import MODES, Settings
 from ..errors import AssistantError, UsageError
 from ..evaluation.feedback import CITATION_KEYS, append_entry, make_entry
 from ..qa import Answer, Assistant
 from .api import PREFIX as API_PREFIX
 from .api import build_api
+from .auth import LoginThrottle, gradio_auth
 from .downloads import FILE_MAX_AGE_S, Downloads
 from .eval_tab import MAX_UPLOAD, EvalTab, build_eval_tab
 from .guard import RequestGuard, hold_while_gated
@@ -299,8 +301,12 @@ def _theme() -> gr.themes.Base:
                              font_mono=["ui-monospace", "monospace"])
 
 
-def launch(demo: gr.Blocks, settings: Settings,
-           auth: Sequence[tuple[str, str]] | None = None, routes: Sequence[Any] = ()) -> str:
+LOGIN_MESSAGE = ("After {free} wrong passwords in a row, a name (and an address) must wait "
+                 "before the next try, longer after each further miss.")
+
+
+def launch(demo: gr.Blocks, settings: Settings, gate: Gate | None = None,
+           routes: Sequence[Any] = ()) -> str:
     """Start serving in the background; returns the address.
 
     ``routes`` (the JSON API's mount) go first in Gradio's own FastAPI app, so they are
@@ -312,11 +318,14 @@ def launch(demo: gr.Blocks, settings: Settings,
     try:
         demo.launch(
             server_name=settings.host, server_port=settings.port, share=False,
-            auth=list(auth) if auth else None, prevent_thread_lock=True, show_error=False,
+            auth=gradio_auth(gate) if gate else None, prevent_thread_lock=True,
+            auth_message=LOGIN_MESSAGE.format(free=settings.login_free_attempts) if gate
+            else None, show_error=False,
             quiet=True, ssr_mode=False, pwa=False, mcp_server=False, enable_monitoring=False,
             blocked_paths=blocked_paths(settings), max_file_size=MAX_UPLOAD, css=CSS,
             theme=_theme(), footer_links=["api"],
-            app_kwargs={"middleware": [Middleware(RequestGuard)], "routes": list(routes)})
+            app_kwargs={"middleware": [Middleware(LoginThrottle, gate=gate),
+                                       Middleware(RequestGuard)], "routes": list(routes)})
     except OSError as exc:
         raise UsageError(f"Cannot listen on {settings.host}:{settings.port} ({exc}).",
                          fix="Pass a free --port (or set ASSISTANT_PORT).") from None
@@ -333,22 +342,21 @@ def warm_up(assistant: Assistant) -> None:
         assistant.ask(EXAMPLES[0], mode=mode)
 
 
-def serve(assistant: Assistant, settings: Settings,
-          auth: Sequence[tuple[str, str]] | None = None) -> int:
+def serve(assistant: Assistant, settings: Settings, gate: Gate | None = None) -> int:
     """Build, launch and block until interrupted; prints the address."""
     warm_up(assistant)
     backend = make_backend(assistant, settings)
     demo = build_app(assistant, settings)
-    api = Mount(API_PREFIX, app=build_api(backend, settings, auth))
+    api = Mount(API_PREFIX, app=build_api(backend, settings, gate))
     try:
-        url = launch(demo, settings, auth, routes=[api])
+        url = launch(demo, settings, gate, routes=[api])
     except BaseException:
         backend.close()
         raise
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl+C
     print(f"GSOMIA Assistant is running at {url}  (press Ctrl+C to stop)", flush=True)
     if settings.host not in ("127.0.0.1", "localhost", "::1"):
-        login = "with a login" if auth else "WITHOUT a login (see --auth-file)"
+        login = "with a login" if gate else "WITHOUT a login (see --auth-file)"
         print(f"Listening on {settings.host}: other machines can reach it, {login}.", flush=True)
     try:
         demo.block_thread()

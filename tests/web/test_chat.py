@@ -19,7 +19,7 @@ import gradio as gr
 import pytest
 from support import REPO, conversation, free_port, http_status
 
-from assistant.cli.commands import load_auth, parse_auth
+from assistant.cli.commands import load_gate, parse_auth
 from assistant.config import Settings
 from assistant.errors import ConfigError, UsageError
 from assistant.evaluation.metrics import contains_any
@@ -225,13 +225,19 @@ def test_auth_pairs(tmp_path: Path) -> None:
         assert "line 1" in info.value.message and "hunter2" not in info.value.message
     with pytest.raises(ConfigError, match="no user:password pair"):
         parse_auth("# only a comment\n", "f")
+    settings = Settings(auth_file=tmp_path / "none.txt")
     auth_file = tmp_path / "auth.txt"
     auth_file.write_text("carol:pw\n", encoding="utf-8")
-    assert load_auth(auth_file, "ignored:x") == [("carol", "pw")]
-    assert load_auth(None, "dave:pw") == [("dave", "pw")]
-    assert load_auth(None, None) is None
-    with pytest.raises(ConfigError, match="Cannot read"):
-        load_auth(tmp_path / "missing.txt", None)
+    gate = load_gate(settings, auth_file, "dave:pw")  # the file and ASSISTANT_AUTH
+    assert gate.accounts.check_password("carol", "pw").role == "editor"
+    assert gate.accounts.check_password("dave", "pw").role == "editor"
+    assert gate.accounts.check_password("carol", "px") is None
+    assert "carol:pw" not in auth_file.read_text(encoding="utf-8")  # rewritten hashed
+    assert load_gate(settings, None, "dave:pw").accounts.account("carol") is None
+    assert load_gate(settings, None, None) is None
+    assert load_gate(settings.replace(auth_file=auth_file), None, None) is not None
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_gate(settings, tmp_path / "missing.txt", None)
 
 
 # --- real model: follow-up chains through the functions the web page uses -------------
