@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import AssistantError
-from . import commands, core, timeline, users
+from . import commands, core, library, timeline, users
 from . import eval as eval_command
 from .common import EXAMPLE, Handler, configure_logging
 
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (core, commands, eval_command, timeline, users):
+    for module in (core, library, commands, eval_command, timeline, users):
         module.register(sub)
     return parser
 

@@ -233,6 +233,13 @@ def load_milvus(settings: Settings, manifest: dict[str, Any]) -> IndexData:
                      None, notes, events, searcher=searcher)
 
 
+def chunk_vectors(settings: Settings, data: IndexData) -> np.ndarray:
+    """The dense vectors of a loaded Milvus index's chunks, in row order."""
+    names = data.manifest["collections"]
+    rows = data.searcher.db.rows(names["chunks"], ["vector"], total=len(data.chunks))
+    return np.asarray([r["vector"] for r in rows], dtype=np.float32)
+
+
 def _fields_of(row: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
     return {f: row[f] for f in fields}
 
