@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import DuplicateError, NotFoundError, SourceError, TooLargeError
+from ..errors import DuplicateError, NotFoundError, SourceError, TooLargeError, UsageError
 from ..ingest import Document
 from ..ingest.files import locked
 from ..ingest.sources import SourceMeta, load_document, read_metadata
@@ -83,6 +83,13 @@ class Library:
                 return entry
         raise NotFoundError(f"There is no document {doc_id!r} in the library.",
                             fix="See `assistant list` (or GET /api/v1/documents) for the ids.")
+
+    def warm(self) -> None:
+        """Pay the first change's one-off costs now (datasketch's import, the documents'
+        MinHash signatures, the bulk encoder), e.g. on a thread when a server starts."""
+        for doc in self.data().documents:
+            signature_of(doc.sha256, doc.text)
+        self.embedder.encode(["warm up"] * 5)
 
     # --- changing --------------------------------------------------------------------------
 
@@ -158,8 +165,8 @@ class Library:
             old = self._document(doc_id, base)
             gone = self.entry(doc_id, base) if base else None
             if len(base.documents if base else []) <= 1:
-                raise SourceError("The library would be empty without this document.",
-                                  fix="Add another document first, then remove this one.")
+                raise UsageError("The library would be empty without this document.",
+                                 fix="Add another document first, then remove this one.")
 
             def place() -> None:
                 journal.move_out(old.path)
@@ -172,15 +179,19 @@ class Library:
 
     # --- steps -----------------------------------------------------------------------------
 
+    def check_size(self, name: str, size: int) -> None:
+        """TooLargeError when a file of ``size`` bytes is over the limit."""
+        limit = self.settings.max_file_mb * 2**20
+        if size > limit:
+            raise TooLargeError(
+                f"{name!r} is {size / 2**20:.1f} MB, over the {self.settings.max_file_mb} MB "
+                "limit.", fix="Split the file or shrink its images, or raise "
+                              "ASSISTANT_MAX_FILE_MB.")
+
     def _checked(self, upload: Upload) -> str:
         """The safe name of an acceptable upload (type, size, not empty)."""
         name = safe_name(upload.name)
-        limit = self.settings.max_file_mb * 2**20
-        if len(upload.data) > limit:
-            raise TooLargeError(
-                f"{upload.name!r} is {len(upload.data) / 2**20:.1f} MB, over the "
-                f"{self.settings.max_file_mb} MB limit.",
-                fix="Split the file or shrink its images, or raise ASSISTANT_MAX_FILE_MB.")
+        self.check_size(upload.name, len(upload.data))
         if not upload.data.strip():
             raise SourceError(f"{upload.name!r} is empty.", fix="Add a file with text in it.")
         return name

@@ -8,14 +8,18 @@ FastAPI app as its first route), with:
     GET  /api/v1/sources   the documents with their metadata
     POST /api/v1/refresh   rebuild the index if the sources changed (one process rebuilds,
                            the others see the swap)
+    GET|POST /api/v1/documents, PATCH|PUT|DELETE /api/v1/documents/{id}
+                           the library (:mod:`.api_documents`)
     GET  /api/v1/openapi.json, /api/v1/docs   the schema and interactive docs (offline)
 
 Every error is JSON ``{"error", "fix"}``: 422 malformed body or wrong type (naming the
-field), 400 a bad question, 413 a body over 64 KB, 408 a body that stops arriving,
-503 with ``Retry-After`` when ``api_max_inflight`` questions are already in hand, 401
-without the chat's credentials when login is on (HTTP Basic, or ``Authorization: Bearer
-user:password``). The event loop only parses, checks and awaits: answering runs on the
-workers' thread pools (:mod:`.workers`).
+field), 400 a bad question, 413 a body over 64 KB (an upload: over the file limit), 408 a
+body that stops arriving, 503 with ``Retry-After`` when ``api_max_inflight`` questions
+are already in hand; when login is on, 401 without valid credentials (HTTP Basic, a
+bearer API token from ``assistant user token``, or ``Bearer user:password``), 429 with
+``Retry-After`` after too many wrong ones (:mod:`.auth`), 403 a reader changing the
+library. The event loop only parses, checks and awaits: answering runs on the workers'
+thread pools (:mod:`.workers`), library changes on the desk's thread (:mod:`.documents`).
 """
 
 from __future__ import annotations
@@ -36,8 +40,10 @@ from .. import __version__
 from ..accounts import Account, Gate, Verdict
 from ..config import Settings
 from . import api_models as m
+from .api_documents import add_document_routes
 from .api_guard import BodyGuard
 from .auth import check_authorization, client_address, edit_refusal
+from .documents import Desk
 from .jobs import dumps
 from .workers import GONE, ProcessBackend, ThreadBackend, Ticket
 
@@ -163,9 +169,13 @@ def _handlers(app: FastAPI) -> None:
     fix_body = ('Send JSON like {"question": "When was GSOMIA signed?", "k": 5, '
                 '"mode": "hybrid", "history": []}; see /api/v1/docs.')
 
+    fix_upload = ('Send multipart/form-data with the file in the field "file" (and optional '
+                  "title, author, publisher, date, url fields); see /api/v1/docs.")
+
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error(422, _validation_message(exc), fix_body)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        upload = "/documents" in request.url.path
+        return error(422, _validation_message(exc), fix_upload if upload else fix_body)
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
@@ -187,17 +197,20 @@ def _handlers(app: FastAPI) -> None:
                      "Try again; if it keeps failing, check the server log.")
 
 
-def build_api(backend: Backend, settings: Settings, gate: Gate | None = None) -> FastAPI:
-    """The ``/api/v1`` app (mount it at ``PREFIX``)."""
+def build_api(backend: Backend, settings: Settings, gate: Gate | None = None,
+              desk: Desk | None = None) -> FastAPI:
+    """The ``/api/v1`` app (mount it at ``PREFIX``); with ``desk``, the library routes."""
     api = Api(backend, settings, gate)
     app = FastAPIOffline(
         title=f"{settings.title} API", version=__version__, redoc_url=None,
         description=f"{settings.tagline} Every error is JSON {{error, fix}}.",
         static_url="/static")
     app.state.api = api
-    app.add_middleware(BodyGuard)
+    app.add_middleware(BodyGuard, upload_bytes=settings.max_file_mb * 2**20)
     _handlers(app)
     login = [Depends(api.login)]
+    if desk is not None:
+        add_document_routes(app, desk, api.login, api.editor)
 
     @app.post("/ask", response_model=m.AskResponse, responses=_ERRORS, dependencies=login)
     async def ask(request: Request, body: m.AskRequest) -> Response:

@@ -24,7 +24,7 @@ def test_articles_and_their_plain_copies(tmp_path: Path) -> None:
                     for a, b in itertools.combinations(signatures, 2))
     assert different <= 0.04, different
     copies = []
-    for slug, doc in docs.items():
+    for slug in docs:
         truth = json.loads((ARTICLES / f"{slug}.truth.json").read_text(encoding="utf-8"))
         copy = tmp_path / f"{slug}.txt"
         copy.write_text(truth["title"] + "\n\n" + truth["body"], encoding="utf-8")

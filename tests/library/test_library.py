@@ -259,7 +259,7 @@ def test_unknown_ids_bad_metadata_and_the_last_document(library: Library) -> Non
         library.update("alpha", {"url": "javascript:alert(1)"})
     library.remove("beta")
     library.remove("gamma")
-    with pytest.raises(SourceError, match="empty"):
+    with pytest.raises(UsageError, match="empty"):
         library.remove("alpha")
 
 
