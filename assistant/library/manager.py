@@ -245,6 +245,7 @@ class Library:
         reader errors name the upload, not the staging path."""
         say(0.05, f"Reading {name}...")
         staged = self.folder.stage(name, upload.data)
+        reached("library staged")  # test hook, inert in normal runs (see crashpoints)
         shared, _ = read_metadata(self.folder.path)
         try:
             doc = load_document(staged, meta, shared, self.settings.max_file_mb * 2**20)

@@ -59,14 +59,16 @@ def build_index(settings: Settings, embedder: Embedder,
     return write_contents(settings, prepare(settings, embedder, progress), progress)
 
 
-def write_contents(settings: Settings, contents: Contents,
-                   progress: Progress | None = None) -> dict[str, Any]:
-    """Write a built index where the settings keep it; its manifest."""
+def write_contents(settings: Settings, contents: Contents, progress: Progress | None = None,
+                   keep_previous: bool = False) -> dict[str, Any]:
+    """Write a built index where the settings keep it; its manifest. ``keep_previous``
+    keeps the Milvus generation in use until now (the FAISS folder is swapped in whole
+    and a loaded index keeps its data in memory, so it needs nothing kept)."""
     say = progress or (lambda _msg: None)
     if settings.store == "milvus":
         from .milvus_index import write_milvus
 
-        manifest = write_milvus(settings, contents)
+        manifest = write_milvus(settings, contents, keep_previous)
         say(f"Wrote index to Milvus at {settings.resolved_milvus_uri} "
             f"(alias {settings.milvus_collection}).")
         return manifest

@@ -5,9 +5,16 @@ replaced, makes the parts of the documents added or replaced (read, chunked, emb
 parsed: those documents only), assembles the whole (BM25 spans the library, so it is
 recomputed: a fraction of a second for hundreds of documents) and writes it the way a full
 build does: the FAISS folder swapped in with one atomic rename, or a new Milvus generation
-behind its alias. A reader therefore sees the old index or the new one, and the result
-is the index a full build from the same folder writes (same files, same checksums; only
-``created_at`` differs).
+behind its alias (the previous generation is kept until the next change, so answers
+searching it finish there). A reader therefore sees the old index or the new one, and the
+result is the index a full build from the same folder writes (same files, same checksums;
+only ``created_at`` differs).
+
+On Milvus the new generation is written whole, not patched: a document's BM25 sparse
+vectors depend on the whole library's term statistics (every row's scores change when a
+document comes or goes), and rows patched in place would be seen half-done by readers of
+the live generation. What is saved is the expensive part: only the changed document is
+embedded and parsed; the other rows' vectors are read back from Milvus.
 
 The index in use must have been built with the same model, chunking, tokenizer and
 annotation versions as the settings ask for now; when it was not (:func:`reusable` is
@@ -69,4 +76,4 @@ def update_index(settings: Settings, embedder: Embedder, base: IndexData,
         keep.pop(doc_id, None)
     fresh = document_parts(settings, embedder, list(changed), progress) if changed else []
     contents = assemble([*keep.values(), *fresh], info, progress)
-    return write_contents(settings, contents, progress)
+    return write_contents(settings, contents, progress, keep_previous=True)

@@ -281,3 +281,36 @@ def test_pdf_article_added(library: Library) -> None:
 
 def test_config_error_type_exists() -> None:
     assert issubclass(ConfigError, UsageError)
+
+
+def test_answers_in_flight_finish_on_the_old_index(library: Library, fake_embedder: FakeEmbedder,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer whose retrieval is running when an add swaps the index in finishes on the
+    index it started with; the next answer uses the new one."""
+    from assistant.qa import Assistant
+
+    settings = library.settings
+    bot = Assistant(settings, fake_embedder, load_index(settings.index))
+    live = Library(settings, fake_embedder, lambda: bot.data, bot.install)
+    started, release = threading.Event(), threading.Event()
+    old = bot.retriever
+    search = old.search
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        assert release.wait(60)
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(old, "search", held)
+    done: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: done.update(
+        answer=bot.ask("How many containers did the port of Rotterdam handle?", mode="bm25")))
+    worker.start()
+    assert started.wait(60)
+    live.add(Upload("delta.txt", DELTA))  # swapped in while that answer is running
+    assert bot.retriever is not old and "delta" in {d.id for d in bot.data.documents}
+    release.set()
+    worker.join(60)
+    assert {p.source_id for p in done["answer"].passages} <= {"alpha", "beta", "gamma"}
+    after = bot.ask("How many containers did the port of Rotterdam handle?", mode="bm25")
+    assert after.passages[0].source_id == "delta"
