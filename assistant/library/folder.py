@@ -16,15 +16,17 @@ the folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..errors import UnsupportedTypeError, UsageError
-from ..ingest.files import fsync_dir, replace_file
+from ..ingest.files import fsync_dir, locked, replace_file
 from ..ingest.sources import METADATA_FILE, SUPPORTED, read_metadata
 
 STAGING = ".staging"
@@ -90,6 +92,14 @@ def check_fields(fields: Mapping[str, str | None]) -> dict[str, str]:
         if len(value) > 500:
             raise UsageError(f"The {key} is longer than 500 characters.", fix="Shorten it.")
     return out
+
+
+def library_lock(sources: Path) -> Any:
+    """The library's lock (see :func:`~assistant.ingest.files.locked`), for a rebuild that
+    must not run in the middle of a change; a no-op when the folder does not exist."""
+    if not Path(sources).is_dir():
+        return contextlib.nullcontext()
+    return locked(Path(sources) / LOCK)
 
 
 class Folder:

@@ -166,7 +166,7 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def _handlers(app: FastAPI) -> None:
-    fix_body = ('Send JSON like {"question": "When was GSOMIA signed?", "k": 5, '
+    fix_body = ('Send JSON like {"question": "What is the report about?", "k": 5, '
                 '"mode": "hybrid", "history": []}; see /api/v1/docs.')
 
     fix_upload = ('Send multipart/form-data with the file in the field "file" (and optional '

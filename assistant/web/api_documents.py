@@ -82,6 +82,12 @@ def add_document_routes(app: FastAPI, desk: Desk, login: Any, editor: Any) -> No
         fields = _fields(title=title, author=author, publisher=publisher, date=date, url=url)
         return await _answer(lambda: desk.call(lib.add, upload, fields), 201)
 
+    _edit_routes(app, desk, change)
+
+
+def _edit_routes(app: FastAPI, desk: Desk, change: list[Any]) -> None:
+    lib = desk.library
+
     @app.patch("/documents/{doc_id}", response_model=m.LibraryDocument, dependencies=change,
                responses=_responses(400, 401, 403, 404, 422, 429))
     async def update(doc_id: str, body: m.MetadataPatch) -> JSONResponse:

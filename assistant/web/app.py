@@ -26,6 +26,7 @@ import gradio as gr
 from ..config import MODES, Settings
 from ..errors import AssistantError, UsageError
 from ..evaluation.feedback import CITATION_KEYS, append_entry, make_entry
+from ..library.folder import library_lock
 from ..qa import Answer, Assistant
 from .documents import Desk
 from .documents_tab import DocumentsTab, build_documents_tab, wire_documents
@@ -108,11 +109,12 @@ def remember_answer(session: dict[str, Any], index: int, answer: Answer) -> dict
 class ChatApp:
     """The event handlers of the web chat, bound to one assistant."""
 
-    def __init__(self, assistant: Assistant, settings: Settings) -> None:
+    def __init__(self, assistant: Assistant, settings: Settings,
+                 examples: Examples | None = None) -> None:
         self.assistant = assistant
         self.settings = settings
         self.downloads = Downloads()
-        self.examples = Examples(assistant)
+        self.examples = examples or Examples(assistant)
         # `assistant add` (or another process) may swap the index: see it before answering.
         self.watcher = IndexWatcher(assistant)
 
@@ -195,7 +197,8 @@ class ChatApp:
 
     def refresh(self) -> str:
         try:
-            changed = self.assistant.refresh()
+            with library_lock(self.settings.sources):  # not in the middle of a change
+                changed = self.assistant.refresh()
         except AssistantError as exc:
             gr.Warning(f"The index could not be rebuilt: {exc}")
         else:
@@ -245,10 +248,11 @@ def header(settings: Settings) -> str:
             f"<p>{escape_html(settings.tagline)}</p></div>")
 
 
-def build_app(assistant: Assistant, settings: Settings, desk: Desk | None = None) -> gr.Blocks:
+def build_app(assistant: Assistant, settings: Settings, desk: Desk | None = None,
+              examples: Examples | None = None) -> gr.Blocks:
     """The Blocks app: chat, timeline, documents (with ``desk``), sources and evaluate
     tabs, and the named ``/ask`` endpoint."""
-    chat_app = ChatApp(assistant, settings)
+    chat_app = ChatApp(assistant, settings, examples)
     with gr.Blocks(title=settings.title, analytics_enabled=False,
                    delete_cache=(FILE_MAX_AGE_S, FILE_MAX_AGE_S)) as demo:
         session = gr.State(new_session())

@@ -101,11 +101,12 @@ def warm_up(assistant: Assistant, question: str) -> None:
 
 def serve(assistant: Assistant, settings: Settings, gate: Gate | None = None) -> int:
     """Build, launch and block until interrupted; prints the address."""
-    warm_up(assistant, Examples(assistant).current()[0])
+    examples = Examples(assistant)
+    warm_up(assistant, examples.current()[0])
     backend = make_backend(assistant, settings)
     library = Library(settings, assistant.embedder, lambda: assistant.data, assistant.install)
     desk = Desk(library, gate)
-    demo = build_app(assistant, settings, desk)
+    demo = build_app(assistant, settings, desk, examples)
     api = Mount(API_PREFIX, app=build_api(backend, settings, gate, desk))
     try:
         url = launch(demo, settings, gate, routes=[api])

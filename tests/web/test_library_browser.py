@@ -73,6 +73,12 @@ def add_files(chat: ChatPage, paths: list[Path], timeout_s: float = 240) -> tupl
     return page.locator("#gs-docs-status").inner_text(), seen_progress
 
 
+def wait_status(page: Any, text: str) -> None:
+    """Until the tab's outcome line says ``text`` (bounded)."""
+    page.wait_for_function("t => document.querySelector('#gs-docs-status').innerText"
+                           ".includes(t)", arg=text, timeout=120_000)
+
+
 def ask_in_chat(chat: ChatPage, question: str) -> tuple[str, str]:
     chat.page.get_by_role("tab", name="Chat").click()
     reply = chat.ask(question)
@@ -152,6 +158,55 @@ def test_script_in_an_html_file_stays_inert_and_a_bad_file_is_explained(
         no_markup_ran(chat)
         reply, panel = ask_in_chat(chat, "Why did the harbour pilots in Velmora stop work?")
         assert "[1]" in reply and XSS_TITLE in panel
+        no_markup_ran(chat)
+    finally:
+        chat.close()
+
+
+def test_editor_changes_metadata_replaces_and_removes_a_document(
+        browser: Any, library_server: Server, tmp_path: Path) -> None:
+    note = tmp_path / "ferry-timetable.txt"
+    note.write_text("Ferry timetable\n\nThe island ferry will sail twice a day from May, the "
+                    "harbour master Ilse Varga said on Friday.\n", encoding="utf-8")
+    chat = ChatPage(browser, library_server.url, login=EDITOR)
+    try:
+        outcome, _ = add_files(chat, [note])
+        assert "Added “Ferry timetable”" in outcome
+        page = chat.page
+        page.locator("#gs-docs-change").click()  # open the accordion
+        picker = page.locator("#gs-doc-pick input")
+        picker.click()
+        page.get_by_role("option", name="Ferry timetable (ferry-timetable)").click()
+        title = page.get_by_label("Title", exact=True)
+        page.wait_for_function("() => [...document.querySelectorAll('#gs-docs-change input')]"
+                               ".some(i => i.value === 'Ferry timetable')", timeout=30_000)
+        title.fill("Island ferry timetable")
+        page.click("#gs-save")
+        wait_status(page, "Saved the metadata of “Island ferry timetable”")
+        assert "Island ferry timetable" in page.locator("#gs-doc-library").inner_text()
+        revised = tmp_path / "timetable-v2.md"
+        revised.write_text("# Ferry timetable\n\nThe island ferry will sail three times a day "
+                           "from June, the harbour master Ilse Varga said.\n", encoding="utf-8")
+        picker.click()
+        page.get_by_role("option", name="Island ferry timetable (ferry-timetable)").click()
+        page.locator("#gs-replace-file input[type=file]").set_input_files(str(revised))
+        page.locator(f'#gs-replace-file td.filename[aria-label="{revised.name}"]').wait_for(
+            timeout=30_000)
+        page.click("#gs-replace")
+        wait_status(page, "Replaced the file of “Island ferry timetable” (md)")
+        assert (library_server.root / "sources" / "ferry-timetable.md").exists()
+        assert not (library_server.root / "sources" / note.name).exists()
+        picker.click()
+        page.get_by_role("option", name="Island ferry timetable (ferry-timetable)").click()
+        page.click("#gs-remove")  # not ticked yet: nothing happens but a message
+        wait_status(page, "Tick “Yes, remove it”")
+        picker.click()
+        page.get_by_role("option", name="Island ferry timetable (ferry-timetable)").click()
+        page.locator("#gs-sure input").check()
+        page.click("#gs-remove")
+        wait_status(page, "Removed “Island ferry timetable”")
+        assert "Island ferry timetable" not in page.locator("#gs-doc-library").inner_text()
+        assert not list((library_server.root / "sources").glob("ferry-timetable.*"))
         no_markup_ran(chat)
     finally:
         chat.close()
