@@ -111,9 +111,20 @@ class Settings:
     milvus_uri: str = ""
     milvus_token: str = ""
     milvus_collection: str = "assistant"
+    # Your own library (issue 22): what the chat calls itself, and who may change it.
+    # auth_file holds the accounts (`assistant user add`); it is used when it exists.
+    # A login is throttled after login_free_attempts wrong passwords in a row: then
+    # login_delay_s, doubling with every further failure up to login_max_delay_s.
+    title: str = "Library Assistant"
+    tagline: str = ("Cited answers from the documents in this library. Every claim links to "
+                    "its passage.")
+    auth_file: Path = Path("accounts.txt")
+    login_free_attempts: int = 5
+    login_delay_s: int = 2
+    login_max_delay_s: int = 900
 
     def __post_init__(self) -> None:
-        for name in ("sources", "index", "feedback_log"):  # accept str as documented
+        for name in ("sources", "index", "feedback_log", "auth_file"):  # accept str
             object.__setattr__(self, name, Path(getattr(self, name)))
         if self.mode not in MODES:
             raise ConfigError(
@@ -137,7 +148,8 @@ class Settings:
         for name in ("query_cache", "query_window_ms", "query_lanes", "api_threads"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more.", fix="Use 0 or a positive number.")
-        for name in ("query_batch", "parse_batch", "api_max_inflight", "workers", "max_file_mb"):
+        for name in ("query_batch", "parse_batch", "api_max_inflight", "workers", "max_file_mb",
+                     "login_free_attempts", "login_delay_s", "login_max_delay_s"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1.", fix="Use a positive number.")
         _check_store(self.store, self.milvus_uri, self.milvus_collection)
@@ -146,6 +158,8 @@ class Settings:
                               f"{self.workers} worker processes.",
                               fix="Use --workers 1, or run a Milvus server and set "
                                   "ASSISTANT_MILVUS_URI=http://host:19530.")
+        if not self.title.strip():
+            raise ConfigError("The title is empty.", fix="Set ASSISTANT_TITLE to a name.")
         if self.overlap_sentences < 0:
             raise ConfigError("overlap_sentences must be 0 or more.", fix="Use 0 or 1.")
 

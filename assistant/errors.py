@@ -39,12 +39,32 @@ class ConfigError(UsageError):
     """A setting, environment variable or metadata file is invalid."""
 
 
-class NotFoundError(UsageError):
-    """An id (a passage, a document) that names nothing in the loaded index."""
-
-
 class SourceError(AssistantError):
     """The sources folder or one of its files cannot be read."""
+
+
+class UnsupportedTypeError(SourceError):
+    """A file of a type the library does not read."""
+
+
+class TooLargeError(SourceError):
+    """A file over the size limit (``ASSISTANT_MAX_FILE_MB``)."""
+
+
+class NotFoundError(UsageError):
+    """An id (a document, a passage) that names nothing in the library or loaded index."""
+
+
+class DuplicateError(AssistantError):
+    """The file is already in the library, or a near-copy of a document there.
+
+    ``existing`` names that document (``id`` and ``title``).
+    """
+
+    def __init__(self, message: str, *, fix: str = "",
+                 existing: dict[str, str] | None = None) -> None:
+        super().__init__(message, fix=fix)
+        self.existing = dict(existing or {})
 
 
 class IndexCorruptError(AssistantError):
@@ -62,11 +82,14 @@ class StoreError(AssistantError):
 __all__ = [
     "AssistantError",
     "ConfigError",
+    "DuplicateError",
     "IndexCorruptError",
     "ModelError",
     "NotFoundError",
     "QuestionError",
     "SourceError",
     "StoreError",
+    "TooLargeError",
+    "UnsupportedTypeError",
     "UsageError",
 ]

@@ -37,7 +37,8 @@ from assistant.config import Settings  # noqa: E402
 collect_ignore = ["netguard"]  # imported by path above, not a test or doctest module
 
 # A test that uses one of these loads the real model, starts a server or a browser.
-SLOW_FIXTURES = {"built_index", "server", "hostile_server", "browser", "served", "guarded"}
+SLOW_FIXTURES = {"built_index", "server", "hostile_server", "browser", "served", "guarded",
+                 "library_server"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

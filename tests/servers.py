@@ -23,7 +23,7 @@ from support import REPO, free_port, http_status
 
 START_TIMEOUT_S = 120
 CACHE = ".assistant-cache"  # the ONNX export and embedding cache, beside an index
-READY_LINE = "GSOMIA Assistant is running at "  # what `assistant serve` prints when it is up
+READY_LINE = " is running at http"  # serve prints "<title> is running at <url>"
 
 
 @dataclass

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..config import Settings
 from ..errors import ConfigError
 from .common import add_common, add_retrieval, positive, say, settings_from
 
@@ -31,7 +32,9 @@ def register(sub: Any) -> None:
                    "but loopback exposes the app to your network")
     p.add_argument("--port", type=int, help="port (ASSISTANT_PORT; 7860)")
     p.add_argument("--auth-file", type=Path, metavar="FILE",
-                   help="require a login: one user:password per line (or ASSISTANT_AUTH)")
+                   help="require a login: the accounts file of `assistant user` "
+                        "(ASSISTANT_AUTH_FILE; ./accounts.txt when it exists; or "
+                        "ASSISTANT_AUTH=user:password)")
     p.add_argument("--workers", type=positive, metavar="N",
                    help="processes answering the JSON API (ASSISTANT_WORKERS; 1: this one)")
     add_common(p)
@@ -100,18 +103,24 @@ def parse_auth(text: str, origin: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def load_auth(auth_file: Path | None, env_value: str | None) -> list[tuple[str, str]] | None:
-    """Login pairs from ``--auth-file``, else ``ASSISTANT_AUTH``, else None (no login)."""
-    if auth_file is not None:
-        try:
-            text = Path(auth_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"Cannot read the auth file {auth_file} ({exc}).",
-                              fix="Pass a readable file of user:password lines.") from None
-        return parse_auth(text, str(auth_file))
-    if env_value:
-        return parse_auth(env_value, "ASSISTANT_AUTH")
-    return None
+def load_gate(settings: Settings, auth_file: Path | None, env_value: str | None) -> Any:
+    """The login gate: the accounts of ``--auth-file`` (else the settings' accounts file,
+    when it exists) and of ``ASSISTANT_AUTH``; None when neither names an account."""
+    from ..accounts import Accounts, Gate
+
+    if auth_file is not None and not Path(auth_file).is_file():
+        raise ConfigError(f"The accounts file {auth_file} does not exist.",
+                          fix="Create it with `assistant user add NAME --file FILE`, or pass "
+                              "another --auth-file.")
+    path = auth_file or (settings.auth_file if settings.auth_file.is_file() else None)
+    pairs = parse_auth(env_value, "ASSISTANT_AUTH") if env_value else []
+    if path is None and not pairs:
+        return None
+    accounts = Accounts(path, pairs)
+    if not len(accounts):
+        raise ConfigError(f"{path} holds no account.",
+                          fix="Add one with `assistant user add NAME`, or drop --auth-file.")
+    return Gate.from_settings(accounts, settings)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -120,14 +129,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"Port {settings.port} is out of range.",
                           fix="Pass --port (or ASSISTANT_PORT) between 1 and 65535.")
-    auth = load_auth(args.auth_file, os.environ.get("ASSISTANT_AUTH"))
+    gate = load_gate(settings, args.auth_file, os.environ.get("ASSISTANT_AUTH"))
     from ..qa import Assistant
 
     assistant = Assistant.load(settings, progress=say)  # before launch: no cold first answer
     say("Starting the web chat...")
     from ..web import serve
 
-    return serve(assistant, settings, auth)
+    return serve(assistant, settings, gate)
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:

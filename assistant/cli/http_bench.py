@@ -44,7 +44,7 @@ from ..evaluation.metrics import percentile
 
 Say = Callable[[str], None]
 Item = dict[str, Any]
-READY = "GSOMIA Assistant is running at "  # printed by serve once it listens
+READY = " is running at http"  # serve prints "<title> is running at <url>"
 START_TIMEOUT_S = 180.0
 REQUEST_TIMEOUT_S = 30.0
 

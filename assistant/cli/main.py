@@ -1,6 +1,7 @@
 """The ``assistant`` command: a thin argparse entry point over the library.
 
-    assistant index | ask | status | serve | mcp | eval | feedback | bench | timeline
+    assistant index | ask | status | serve | mcp | eval | feedback | bench | timeline | user
+    assistant add | remove | list
 
 Errors print one line naming the problem and the fix; usage errors exit with 2.
 Heavy libraries load only inside the command that needs them, so ``--help`` is instant.
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import AssistantError
-from . import commands, core, timeline
+from . import commands, core, library, timeline, users
 from . import eval as eval_command
 from .common import EXAMPLE, Handler, configure_logging
 
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (core, commands, eval_command, timeline):
+    for module in (core, library, commands, eval_command, timeline, users):
         module.register(sub)
     return parser
 

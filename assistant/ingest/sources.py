@@ -12,6 +12,7 @@ field, and adds extra furniture patterns::
     title = "Why Did South Korea Walk Out Of The GSOMIA? - Analysis"
     date = "2019-11"
     drop_patterns = ["^IPCS \\\\(Institute for Peace"]
+    added = "2026-05-01T09:30:00+00:00"   # set when added with `assistant add` or the web
 
 A file that names no title, in itself or in ``sources.toml``, is titled by its file name.
 """
@@ -98,6 +99,7 @@ class SourceMeta:
     date: str = ""
     url: str = ""
     drop_patterns: tuple[str, ...] = field(default_factory=tuple)
+    added: str = ""  # when the file was added through the library (ISO time); not indexed
 
 
 def date_label(date: str) -> str:
@@ -170,7 +172,7 @@ def _meta(path: Path, name: str, entry: Any) -> SourceMeta:
             f"{path}: entry {name!r} must be a table of title/author/publisher/date/url.",
             fix=f'Write it as ["{name}"] followed by key = "value" lines.',
         )
-    known = {"title", "author", "publisher", "date", "url", "drop_patterns"}
+    known = {"title", "author", "publisher", "date", "url", "drop_patterns", "added"}
     unknown = set(entry) - known
     if unknown:
         raise ConfigError(

@@ -154,6 +154,12 @@ class Assistant:
             self._install(load_store(self.settings, manifest))
         return True
 
+    def install(self, data: IndexData) -> None:
+        """Answer from ``data`` from now on (an index the library just wrote). Answers
+        already running keep the retriever and answerer they started with."""
+        with self._swap:
+            self._install(data)
+
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
             history: Sequence[str] = ()) -> Answer:
         """Answer ``question`` (in the context of earlier ``history`` questions).

@@ -15,14 +15,11 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import StoreError
-from ..ingest import INGEST_VERSION, chunk_documents, fingerprint, load_documents, with_header
-from ..ingest.events import EVENTS_VERSION, extract_events
+from ..ingest import INGEST_VERSION, fingerprint, load_documents
+from ..ingest.events import EVENTS_VERSION
 from ..text import nlp, tokenizer_fingerprint
-from ..text.annotate import ANNOTATION_VERSION, annotate
-from . import vector_cache
-from .bm25 import build_bm25
+from ..text.annotate import ANNOTATION_VERSION
 from .contents import Contents
-from .crashpoints import reached
 from .disk import (
     FORMAT_VERSION,
     MANIFEST,
@@ -36,6 +33,7 @@ from .disk import (
 )
 from .embedding import Embedder
 from .faiss_index import choose_index_type, set_threads
+from .parts import assemble, cache_dir, document_parts
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -59,12 +57,19 @@ def build_index(settings: Settings, embedder: Embedder,
                 progress: Progress | None = None) -> dict[str, Any]:
     """Read, clean, chunk and embed the sources; write the index atomically (to the FAISS
     folder, or as a new Milvus generation behind its alias)."""
+    return write_contents(settings, prepare(settings, embedder, progress), progress)
+
+
+def write_contents(settings: Settings, contents: Contents, progress: Progress | None = None,
+                   keep_previous: bool = False) -> dict[str, Any]:
+    """Write a built index where the settings keep it; its manifest. ``keep_previous``
+    keeps the Milvus generation in use until now (the FAISS folder is swapped in whole
+    and a loaded index keeps its data in memory, so it needs nothing kept)."""
     say = progress or (lambda _msg: None)
-    contents = prepare(settings, embedder, progress)
     if settings.store == "milvus":
         from .milvus_index import write_milvus
 
-        manifest = write_milvus(settings, contents)
+        manifest = write_milvus(settings, contents, keep_previous)
         say(f"Wrote index to Milvus at {settings.resolved_milvus_uri} "
             f"(alias {settings.milvus_collection}).")
         return manifest
@@ -85,31 +90,14 @@ def build_index(settings: Settings, embedder: Embedder,
 def prepare(settings: Settings, embedder: Embedder,
             progress: Progress | None = None) -> Contents:
     """Everything an index holds, computed from the sources; nothing written yet."""
-    say = progress or (lambda _msg: None)
     info = index_info(settings, embedder)
     docs = load_documents(settings.sources, settings.max_file_mb * 2**20)
-    sentences, chunks = chunk_documents(docs, settings.chunk_words, settings.overlap_sentences)
-    say(f"Read {len(docs)} documents: {len(chunks)} chunks, {len(sentences)} sentences.")
-    reached("sources read")  # test hook, inert in normal runs (see crashpoints)
-    say("Embedding chunks and sentences...")
-    by_id = {d.id: d for d in docs}
-    texts = [with_header(c.text, by_id[c.doc_id]) for c in chunks] + [s.text for s in sentences]
-    vectors, reused = _embed_cached(settings, embedder, texts, show_progress=progress is not None)
-    reached("embedded")
-    say(f"{reused} embeddings reused, {len(texts) - reused} new.")
-    say("Indexing chunks and sentence windows for BM25...")
-    bm25 = build_bm25(docs, chunks, sentences)
-    say("Parsing sentences (entities, lemmas, speakers, dated events)...")
-    parses = nlp.parse_many(s.text for s in sentences)
-    notes = annotate(parses, [s.doc_id for s in sentences])
-    events = extract_events(docs, sentences, parses)
-    return Contents(list(docs), list(chunks), list(sentences), vectors[: len(chunks)],
-                    vectors[len(chunks):], bm25, list(notes), list(events), info)
+    return assemble(document_parts(settings, embedder, docs, progress), info, progress)
 
 
 def embedding_cache_dir(settings: Settings) -> Path:
     """``.assistant-cache`` beside the index: cached embeddings and the ONNX export."""
-    return Path(settings.index).parent / ".assistant-cache"
+    return cache_dir(settings)
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -118,18 +106,6 @@ def make_embedder(settings: Settings) -> Embedder:
                     cache_size=settings.query_cache, backend=settings.embed_backend or None,
                     cache_dir=embedding_cache_dir(settings), query_lanes=settings.lanes,
                     query_batch=settings.query_batch, query_window_ms=settings.query_window_ms)
-
-
-def _embed_cached(settings: Settings, embedder: Embedder, texts: list[str],
-                  show_progress: bool) -> tuple[Any, int]:
-    """Vectors for ``texts``, embedding only those the embedding cache does not hold."""
-    if hasattr(embedder, "use_cache_dir"):
-        embedder.use_cache_dir(embedding_cache_dir(settings))
-
-    def encode(missing: list[str]) -> Any:
-        return embedder.encode(missing, show_progress=show_progress)
-
-    return vector_cache.embed(texts, encode, embedding_cache_dir(settings), embedder.model_id)
 
 
 def cap_threads() -> None:

@@ -13,6 +13,16 @@ instead of racing a timer. The points, in the order a build reaches them:
 - ``files synced``: the temporary folder complete and synced, not yet swapped in;
 - ``swapped``: the new index swapped in, the previous one not yet removed.
 
+A change to the library (``assistant add``, the Documents tab, the API) reaches first:
+
+- ``library staged``: the upload written to ``.staging/`` in the sources folder, nothing
+  else changed;
+- ``library files written``: the file moved into the folder and ``sources.toml`` written,
+  the index not yet updated;
+
+then the points above, for the incremental update (``sources read`` and ``embedded`` for
+the one document).
+
 A build into Milvus (``ASSISTANT_STORE=milvus``) reaches, after ``embedded``:
 
 - ``milvus written``: the new generation's collections written, flushed and loaded, the

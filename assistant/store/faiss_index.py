@@ -74,6 +74,18 @@ def index_from_bytes(raw: bytes) -> Any:
     return _faiss().deserialize_index(np.frombuffer(raw, dtype=np.uint8))
 
 
+def stored_vectors(index: Any) -> np.ndarray:
+    """Every vector an index holds, in row order (exact for both flat and HNSW indexes,
+    which keep the vectors themselves).
+
+    >>> stored_vectors(build_flat_index(np.eye(2, dtype=np.float32))).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), dtype=np.float32)
+    return np.ascontiguousarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
+
+
 def set_threads(n: int) -> None:
     """FAISS's OpenMP thread count (search on 2 cores is fastest with one)."""
     _faiss().omp_set_num_threads(n)

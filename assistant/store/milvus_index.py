@@ -81,8 +81,11 @@ def _dense_index(settings: Settings, n: int) -> tuple[str, dict[str, int]]:
 
 # --- writing ------------------------------------------------------------------------------
 
-def write_milvus(settings: Settings, contents: Contents) -> dict[str, Any]:
-    """Write ``contents`` as a new generation, switch the alias to it, drop older ones."""
+def write_milvus(settings: Settings, contents: Contents,
+                 keep_previous: bool = False) -> dict[str, Any]:
+    """Write ``contents`` as a new generation, switch the alias to it, drop older ones
+    (with ``keep_previous``, all but the one the alias pointed at until now: a library
+    change keeps it, so answers already searching it finish there)."""
     alias = settings.milvus_collection
     names = generation_names(alias)
     index = _dense_index(settings, len(contents.chunks))
@@ -93,12 +96,15 @@ def write_milvus(settings: Settings, contents: Contents) -> dict[str, Any]:
                 "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     db = connect(settings)
     try:
+        previous = db.alias_target(alias) if keep_previous else None
         _write_generation(db, names, contents, manifest, index)
         db.settle()
         reached("milvus written")  # test hook, inert in normal runs (see crashpoints)
         db.point(alias, names["meta"])
         reached("milvus switched")
-        _drop_other_generations(db, alias, names)
+        kept = {k: previous[: -len("meta")] + k for k in KINDS} if previous else {}
+        _drop_other_generations(db, alias, {**{f"old {k}": v for k, v in kept.items()},
+                                            **names})
     except BaseException:
         with contextlib.suppress(StoreError):
             if db.alias_target(alias) != names["meta"]:  # failed before the switch
@@ -231,6 +237,13 @@ def load_milvus(settings: Settings, manifest: dict[str, Any]) -> IndexData:
         settings.hnsw_ef_search if manifest.get("index_type") == "hnsw-ip" else 0)
     return IndexData(manifest, documents, chunks, sentences, None, vectors, None, None,
                      None, notes, events, searcher=searcher)
+
+
+def chunk_vectors(settings: Settings, data: IndexData) -> np.ndarray:
+    """The dense vectors of a loaded Milvus index's chunks, in row order."""
+    names = data.manifest["collections"]
+    rows = data.searcher.db.rows(names["chunks"], ["vector"], total=len(data.chunks))
+    return np.asarray([r["vector"] for r in rows], dtype=np.float32)
 
 
 def _fields_of(row: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.abc
 import logging
 import sys
 import threading
@@ -79,18 +80,32 @@ class Parsed:
         return [t for t in self.tokens if t.head == head and t.i != head]
 
 
+class _Hide(importlib.abc.MetaPathFinder):
+    """An import hook that makes ``torch`` unimportable on one thread only.
+
+    Putting ``None`` in ``sys.modules`` would hide it from every thread, and libraries
+    that look there (scipy's array API checks) would fail on other threads meanwhile.
+    """
+
+    def __init__(self, thread: int) -> None:
+        self.thread = thread
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if threading.get_ident() == self.thread and name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
 def _import_spacy() -> Any:
     # thinc imports torch, when installed, only to offer PyTorch layers; this pipeline
-    # has none, and torch costs ~1.4 s. Hide it for the import only.
+    # has none, and torch costs ~1.4 s. Hide it for the import only, on this thread only.
     with _hiding:
-        hidden = "torch" not in sys.modules
-        if hidden:
-            sys.modules["torch"] = None  # type: ignore[assignment]
+        hook = _Hide(threading.get_ident())
+        sys.meta_path.insert(0, hook)
         try:
             return importlib.import_module("spacy")
         finally:
-            if hidden:
-                del sys.modules["torch"]
+            sys.meta_path.remove(hook)
 
 
 @contextlib.contextmanager

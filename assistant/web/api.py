@@ -8,26 +8,26 @@ FastAPI app as its first route), with:
     GET  /api/v1/sources   the documents with their metadata
     POST /api/v1/refresh   rebuild the index if the sources changed (one process rebuilds,
                            the others see the swap)
+    GET|POST /api/v1/documents, PATCH|PUT|DELETE /api/v1/documents/{id}
+                           the library (:mod:`.api_documents`)
     GET  /api/v1/openapi.json, /api/v1/docs   the schema and interactive docs (offline)
 
 Every error is JSON ``{"error", "fix"}``: 422 malformed body or wrong type (naming the
-field), 400 a bad question, 413 a body over 64 KB, 408 a body that stops arriving,
-503 with ``Retry-After`` when ``api_max_inflight`` questions are already in hand, 401
-without the chat's credentials when login is on (HTTP Basic, or ``Authorization: Bearer
-user:password``). The event loop only parses, checks and awaits: answering runs on the
-workers' thread pools (:mod:`.workers`).
+field), 400 a bad question, 413 a body over 64 KB (an upload: over the file limit), 408 a
+body that stops arriving, 503 with ``Retry-After`` when ``api_max_inflight`` questions
+are already in hand; when login is on, 401 without valid credentials (HTTP Basic, a
+bearer API token from ``assistant user token``, or ``Bearer user:password``), 429 with
+``Retry-After`` after too many wrong ones (:mod:`.auth`), 403 a reader changing the
+library. The event loop only parses, checks and awaits: answering runs on the workers'
+thread pools (:mod:`.workers`), library changes on the desk's thread (:mod:`.documents`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import hmac
 import json
 import logging
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -37,9 +37,13 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from .. import __version__
+from ..accounts import Account, Gate, Verdict
 from ..config import Settings
 from . import api_models as m
+from .api_documents import add_document_routes
 from .api_guard import BodyGuard
+from .auth import check_authorization, client_address, edit_refusal
+from .documents import Desk
 from .jobs import Result, dumps, error_body
 from .workers import GONE, ProcessBackend, ThreadBackend, Ticket
 
@@ -47,14 +51,20 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1"
 RETRY_AFTER_S = 1
-REALM = 'Basic realm="GSOMIA Assistant API", charset="UTF-8"'
 Backend = ThreadBackend | ProcessBackend
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": m.Error, "description": text} for code, text in (
         (400, "A bad question (empty, blank, too long)"), (401, "Login required"),
+        (403, "Not allowed for this account (or, without login, from this address)"),
+        (429, "Too many wrong credentials in a row; retry after Retry-After seconds"),
         (408, "The body stopped arriving"), (413, "Body over 64 KB"),
         (422, "Malformed body or a wrong type; names the field"),
         (503, "Too many questions in hand; retry after Retry-After seconds"))}
+
+
+def realm(settings: Settings) -> str:
+    name = settings.title.replace('"', "'")
+    return f'Basic realm="{name} API", charset="UTF-8"'
 
 
 def error(status: int, message: str, fix: str, headers: dict[str, str] | None = None,
@@ -62,58 +72,47 @@ def error(status: int, message: str, fix: str, headers: dict[str, str] | None = 
     return JSONResponse({"error": message, "fix": fix}, status_code=status, headers=headers)
 
 
-def account_of(header: str, accounts: Sequence[tuple[str, str]]) -> str | None:
-    """The account whose credentials ``Authorization`` holds (HTTP Basic, or ``Bearer
-    user:password``), or None.
-
-    >>> account_of("Bearer alice:s3cret", [("alice", "s3cret")])
-    'alice'
-    """
-    scheme, _, value = header.strip().partition(" ")
-    value = value.strip()
-    if scheme.lower() == "basic":
-        try:
-            value = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-    elif scheme.lower() != "bearer":
-        return None
-    user, sep, password = value.partition(":")
-    found = None
-    for name, secret in accounts:  # compare with every account: no early exit to time
-        same = hmac.compare_digest(f"{name}:{secret}".encode(), f"{user}:{password}".encode())
-        if sep and same:
-            found = name
-    return found
-
-
-def credentials_ok(header: str, accounts: Sequence[tuple[str, str]]) -> bool:
-    """Does ``Authorization`` hold one of the accounts (Basic, or Bearer user:password)?"""
-    return account_of(header, accounts) is not None
-
-
 class Api:
     """The routes' state: the backend, the in-flight count and the accounts."""
 
-    def __init__(self, backend: Backend, settings: Settings,
-                 accounts: Sequence[tuple[str, str]] | None) -> None:
+    def __init__(self, backend: Backend, settings: Settings, gate: Gate | None) -> None:
         self.backend = backend
         self.settings = settings
-        self.accounts = list(accounts or [])
+        self.gate = gate
         self.inflight = 0
         self.finished = 0  # questions done since start, answered or skipped
         self.skipped = 0  # of those, skipped because the client left before they started
 
-    async def login(self, request: Request) -> None:
-        """Dependency: 401 without one of the chat's accounts (when login is on).
+    async def login(self, request: Request) -> Account | None:
+        """Dependency: the caller's account; 401 without valid credentials, 429 while their
+        name or address is locked after wrong ones (when login is on; else None).
 
-        ``async`` so FastAPI runs it on the event loop: a plain function would be sent
-        to a worker thread and back on every request.
+        ``async`` so FastAPI runs it on the event loop; the argon2 check (slow on a first
+        sight of a password) runs on a thread.
         """
-        if self.accounts and not credentials_ok(request.headers.get("authorization", ""),
-                                                self.accounts):
+        if self.gate is None:
+            return None
+        header = request.headers.get("authorization", "")
+        verdict = Verdict(401)
+        if header.strip():
+            verdict = await asyncio.to_thread(check_authorization, self.gate, header,
+                                              client_address(request.scope))
+        if verdict.status == 429:
+            raise HTTPException(429, "Too many wrong credentials in a row.",
+                                headers={"Retry-After": str(verdict.retry_after)})
+        if not verdict.ok:
             raise HTTPException(401, "Login required: no or wrong credentials.",
-                                headers={"WWW-Authenticate": REALM})
+                                headers={"WWW-Authenticate": realm(self.settings)})
+        return verdict.account
+
+    async def editor(self, request: Request) -> Account | None:
+        """Dependency: the caller may change the library (an editor; or, without any login,
+        a caller on this machine); else 403 saying why."""
+        account = await self.login(request)
+        refusal = edit_refusal(self.gate, account, client_address(request.scope))
+        if refusal:
+            raise HTTPException(403, refusal)
+        return account
 
     def busy(self) -> tuple[str, str] | None:
         """The message and fix when ``api_max_inflight`` jobs are in hand, else None."""
@@ -185,17 +184,25 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def _handlers(app: FastAPI) -> None:
-    fix_body = ('Send JSON like {"question": "When was GSOMIA signed?", "k": 5, '
+    fix_body = ('Send JSON like {"question": "What is the report about?", "k": 5, '
                 '"mode": "hybrid", "history": []}; see /api/v1/docs.')
 
+    fix_upload = ('Send multipart/form-data with the file in the field "file" (and optional '
+                  "title, author, publisher, date, url fields); see /api/v1/docs.")
+
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error(422, _validation_message(exc), fix_body)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        upload = "/documents" in request.url.path
+        return error(422, _validation_message(exc), fix_upload if upload else fix_body)
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
         fixes = {401: "Log in with one of the chat's accounts: HTTP Basic, or "
-                      "'Authorization: Bearer user:password'.",
+                      "'Authorization: Bearer <token>' with a token from `assistant user "
+                      "token NAME`.",
+                 403: "Ask for an editor account (`assistant user add NAME --role editor`), "
+                      "or, on a server without login, work from the server's own machine.",
+                 429: "Wait for the Retry-After seconds, then send the right credentials.",
                  404: "See /api/v1/docs for the endpoints.",
                  405: "See /api/v1/docs for each endpoint's method."}
         return error(exc.status_code, str(exc.detail),
@@ -208,18 +215,20 @@ def _handlers(app: FastAPI) -> None:
                      "Try again; if it keeps failing, check the server log.")
 
 
-def build_api(backend: Backend, settings: Settings,
-              accounts: Sequence[tuple[str, str]] | None = None) -> FastAPI:
-    """The ``/api/v1`` app (mount it at ``PREFIX``)."""
-    api = Api(backend, settings, accounts)
+def build_api(backend: Backend, settings: Settings, gate: Gate | None = None,
+              desk: Desk | None = None) -> FastAPI:
+    """The ``/api/v1`` app (mount it at ``PREFIX``); with ``desk``, the library routes."""
+    api = Api(backend, settings, gate)
     app = FastAPIOffline(
-        title="GSOMIA Assistant API", version=__version__, redoc_url=None,
-        description="Cited answers from the source articles about GSOMIA. "
-        "Every error is JSON {error, fix}.", static_url="/static")
+        title=f"{settings.title} API", version=__version__, redoc_url=None,
+        description=f"{settings.tagline} Every error is JSON {{error, fix}}.",
+        static_url="/static")
     app.state.api = api
-    app.add_middleware(BodyGuard)
+    app.add_middleware(BodyGuard, upload_bytes=settings.max_file_mb * 2**20)
     _handlers(app)
     login = [Depends(api.login)]
+    if desk is not None:
+        add_document_routes(app, desk, api.login, api.editor)
 
     @app.post("/ask", response_model=m.AskResponse, responses=_ERRORS, dependencies=login)
     async def ask(request: Request, body: m.AskRequest) -> Response:

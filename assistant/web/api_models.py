@@ -195,3 +195,44 @@ class TimelineEvent(Open):
 
 class TimelineEvents(BaseModel):
     events: list[TimelineEvent]
+
+
+class LibraryDocument(BaseModel):
+    """One document of the library, as read from its file (and sources.toml)."""
+
+    id: str = Field(description="The file name without its extension.")
+    title: str
+    author: str
+    publisher: str = Field(description="The outlet.")
+    date: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD, or empty.")
+    url: str
+    format: str = Field(description="txt, md, html, pdf or docx.")
+    path: str = Field(description="The file's name in the sources folder.")
+    words: int
+    passages: int = Field(description="Chunks the document was split into.")
+    sentences: int
+    added: str = Field(description="When it was added (ISO time), else the file's time.")
+    sha256: str
+
+
+class LibraryDocuments(BaseModel):
+    documents: list[LibraryDocument]
+
+
+class MetadataPatch(BaseModel):
+    """New metadata for a document; a field left out stays, "" goes back to the file's own."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"title": "Port strike ends", "date": "2025-06-02"}]})
+
+    title: StrictStr | None = None
+    author: StrictStr | None = None
+    publisher: StrictStr | None = None
+    date: StrictStr | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    url: StrictStr | None = None
+
+
+class Duplicate(Error):
+    """A 409: the file is already in the library, or a near-copy of a document there."""
+
+    existing: dict[str, str] = Field(description="The document it copies: id and title.")

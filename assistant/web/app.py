@@ -18,41 +18,34 @@ Programmatic use::
 from __future__ import annotations
 
 import logging
-import os
-import signal
 from collections import Counter
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
 
 from ..config import MODES, Settings
 from ..errors import AssistantError, UsageError
 from ..evaluation.feedback import CITATION_KEYS, append_entry, make_entry
+from ..library.folder import library_lock
 from ..qa import Answer, Assistant
-from .api import PREFIX as API_PREFIX
-from .api import build_api
+from .documents import Desk
+from .documents_tab import DocumentsTab, build_documents_tab, wire_documents
 from .downloads import FILE_MAX_AGE_S, Downloads
-from .eval_tab import MAX_UPLOAD, EvalTab, build_eval_tab
-from .guard import RequestGuard, hold_while_gated
-from .mcp_mount import ROUTE as MCP_ROUTE
-from .mcp_mount import McpEndpoint
+from .eval_tab import EvalTab, build_eval_tab
+from .examples import Examples
+from .guard import hold_while_gated
+from .jobs import IndexWatcher
 from .render import (
-    CSS,
     EMPTY_PANEL,
-    EXAMPLES,
     answer_markdown,
     chat_text,
     error_text,
+    escape_html,
     render_library,
     render_sources,
     user_text,
 )
 from .timeline_tab import TimelineTab, build_timeline_tab, offer_button, wire_offer
-from .workers import make_backend
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +58,9 @@ Outputs = tuple[Any, ...]
 
 
 def new_session() -> dict[str, Any]:
-    """Empty per-session state: the questions so far and answers by chat message index."""
-    return {"questions": [], "answers": {}}
+    """Empty per-session state: the questions so far, answers by chat message index, and
+    the example questions this page shows."""
+    return {"questions": [], "answers": {}, "examples": []}
 
 
 def feedback_record(answer: Answer) -> dict[str, Any]:
@@ -115,10 +109,25 @@ def remember_answer(session: dict[str, Any], index: int, answer: Answer) -> dict
 class ChatApp:
     """The event handlers of the web chat, bound to one assistant."""
 
-    def __init__(self, assistant: Assistant, settings: Settings) -> None:
+    def __init__(self, assistant: Assistant, settings: Settings,
+                 examples: Examples | None = None) -> None:
         self.assistant = assistant
         self.settings = settings
         self.downloads = Downloads()
+        self.examples = examples or Examples(assistant)
+        # `assistant add` (or another process) may swap the index: see it before answering.
+        self.watcher = IndexWatcher(assistant)
+
+    def example_choices(self, session: dict[str, Any] | None) -> Outputs:
+        """The example questions for the library as it is now (and the session's copy)."""
+        questions = self.examples.current()
+        return (gr.Dataset(samples=[[q] for q in questions]),
+                {**(session or new_session()), "examples": questions})
+
+    def pick_example(self, index: Any, session: dict[str, Any] | None) -> str:
+        """The example clicked, as the page showed it."""
+        shown = (session or {}).get("examples") or self.examples.current()
+        return shown[index] if isinstance(index, int) and 0 <= index < len(shown) else ""
 
     @property
     def documents(self) -> dict[str, Any]:
@@ -129,6 +138,7 @@ class ChatApp:
         """Answer one question from the UI; errors become a friendly chat message."""
         chat, session = list(chat or []), dict(session or new_session())
         question = question if isinstance(question, str) else ""
+        self.watcher.check()
         if question.strip():
             chat.append({"role": "user", "content": user_text(question)})
         try:
@@ -187,7 +197,8 @@ class ChatApp:
 
     def refresh(self) -> str:
         try:
-            changed = self.assistant.refresh()
+            with library_lock(self.settings.sources):  # not in the middle of a change
+                changed = self.assistant.refresh()
         except AssistantError as exc:
             gr.Warning(f"The index could not be rebuilt: {exc}")
         else:
@@ -203,14 +214,15 @@ def _chat_column(chat_app: ChatApp) -> dict[str, Any]:
     c["chatbot"] = gr.Chatbot(
         label="Conversation", elem_id="gs-chat", height=460, render_markdown=False,
         sanitize_html=True, latex_delimiters=[], allow_tags=False, buttons=[],
-        placeholder="Ask about GSOMIA, the South Korea–Japan intelligence-sharing pact.")
+        placeholder="Ask a question about the documents in the library.")
     c["question"] = gr.Textbox(show_label=False, elem_id="gs-question", max_lines=6,
                                placeholder="Type a question and press Enter")
     with gr.Row():
         c["ask"] = gr.Button("Ask", variant="primary", elem_id="gs-ask")
         c["clear"] = gr.Button("Clear chat", elem_id="gs-clear")
-    c["examples"] = gr.Examples([[q] for q in EXAMPLES], inputs=[c["question"]],
-                                label="Example questions (click to ask)")
+    c["examples"] = gr.Dataset(components=[c["question"]], type="index",
+                               samples=[[q] for q in chat_app.examples.current()],
+                               label="Example questions (click to ask)", elem_id="gs-examples")
     with gr.Accordion("Settings", open=False):
         c["k"] = gr.Slider(1, MAX_K, value=min(chat_app.settings.top_k, MAX_K), step=1,
                            label="Number of passages (k)")
@@ -230,16 +242,23 @@ def _sources_column() -> dict[str, Any]:
     return c
 
 
-def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
-    """The Blocks app: chat, sources and evaluate tabs, and the named ``/ask`` endpoint."""
-    chat_app = ChatApp(assistant, settings)
-    with gr.Blocks(title="GSOMIA Assistant", analytics_enabled=False,
+def header(settings: Settings) -> str:
+    """The page's heading: the title and tagline the settings give (ASSISTANT_TITLE, ...)."""
+    return (f'<div class="gs-header"><h2>{escape_html(settings.title)}</h2>'
+            f"<p>{escape_html(settings.tagline)}</p></div>")
+
+
+def build_app(assistant: Assistant, settings: Settings, desk: Desk | None = None,
+              examples: Examples | None = None) -> gr.Blocks:
+    """The Blocks app: chat, timeline, documents (with ``desk``), sources and evaluate
+    tabs, and the named ``/ask`` endpoint."""
+    chat_app = ChatApp(assistant, settings, examples)
+    with gr.Blocks(title=settings.title, analytics_enabled=False,
                    delete_cache=(FILE_MAX_AGE_S, FILE_MAX_AGE_S)) as demo:
         session = gr.State(new_session())
-        gr.Markdown("## GSOMIA Assistant\nCited answers from articles about GSOMIA, the South "
-                    "Korea–Japan intelligence-sharing pact. Every claim links to its passage.")
+        gr.HTML(header(settings), elem_id="gs-header", js_on_load=None)
         with gr.Tabs() as tabs:
-            with gr.Tab("Chat", id="chat"), gr.Row():
+            with gr.Tab("Chat", id="chat") as chat_tab, gr.Row():
                 with gr.Column(scale=3):
                     chat = _chat_column(chat_app)
                 with gr.Column(scale=2):
@@ -247,6 +266,10 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     side = _sources_column()
             timeline_view = TimelineTab(assistant)
             timeline = build_timeline_tab(timeline_view)
+            if desk is not None:
+                with gr.Tab("Documents", id="documents"):
+                    documents_tab = DocumentsTab(desk)
+                    documents = build_documents_tab(documents_tab)
             with gr.Tab("Sources", id="sources"):
                 library = gr.HTML(elem_id="gs-library", js_on_load=None)
                 refresh = gr.Button("Refresh index", elem_id="gs-refresh")
@@ -254,6 +277,11 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 build_eval_tab(EvalTab(assistant, settings, chat_app.downloads.save, check_k),
                                MAX_K)
         _wire(demo, chat_app, session, chat, side, library, refresh)
+        for event in (demo.load, chat_tab.select):  # the library may have changed meanwhile
+            event(chat_app.example_choices, inputs=[session],
+                  outputs=[chat["examples"], session], api_visibility="private", queue=False)
+        if desk is not None:
+            wire_documents(demo, documents_tab, documents)
         wire_offer(timeline_view, timeline, offer, session, tabs)
     return demo
 
@@ -270,7 +298,9 @@ def _wire(demo: gr.Blocks, chat_app: ChatApp, session: gr.State, chat: dict[str,
     }
     chat["question"].submit(**answer_event)
     chat["ask"].click(**answer_event)
-    chat["examples"].load_input_event.then(**answer_event)
+    chat["examples"].click(chat_app.pick_example, inputs=[chat["examples"], session],
+                           outputs=[chat["question"]], api_visibility="private",
+                           queue=False).then(**answer_event)
     chat["chatbot"].like(chat_app.like, inputs=[session], outputs=None,
                          api_visibility="private", queue=False)
     chat["clear"].click(chat_app.clear, outputs=answer_event["outputs"],
@@ -283,81 +313,3 @@ def _wire(demo: gr.Blocks, chat_app: ChatApp, session: gr.State, chat: dict[str,
     demo.load(chat_app.library, outputs=[library], api_visibility="private")
     gr.api(chat_app.api_ask, api_name="ask", concurrency_limit=ANSWER_CONCURRENCY,
            concurrency_id="answer")
-
-
-def blocked_paths(settings: Settings) -> list[str]:
-    """Folders the server must never serve, whatever else is configured."""
-    return [str(Path(settings.index).resolve()), str(Path(settings.sources).resolve())]
-
-
-def display_url(host: str, port: int) -> str:
-    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
-    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
-
-
-def _theme() -> gr.themes.Base:
-    """The default look with the system's fonts: nothing is fetched, every glyph renders."""
-    return gr.themes.Default(font=["system-ui", "ui-sans-serif", "sans-serif"],
-                             font_mono=["ui-monospace", "monospace"])
-
-
-def launch(demo: gr.Blocks, settings: Settings,
-           auth: Sequence[tuple[str, str]] | None = None, routes: Sequence[Any] = ()) -> str:
-    """Start serving in the background; returns the address.
-
-    ``routes`` (the JSON API's mount) go first in Gradio's own FastAPI app, so they are
-    matched before Gradio's routes, on the same port.
-    """
-    if os.environ.pop("GRADIO_ALLOWED_PATHS", None):
-        log.warning("Ignoring GRADIO_ALLOWED_PATHS: the app serves no local files.")
-    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=1)
-    try:
-        demo.launch(
-            server_name=settings.host, server_port=settings.port, share=False,
-            auth=list(auth) if auth else None, prevent_thread_lock=True, show_error=False,
-            quiet=True, ssr_mode=False, pwa=False, mcp_server=False, enable_monitoring=False,
-            blocked_paths=blocked_paths(settings), max_file_size=MAX_UPLOAD, css=CSS,
-            theme=_theme(), footer_links=["api"],
-            app_kwargs={"middleware": [Middleware(RequestGuard)], "routes": list(routes)})
-    except OSError as exc:
-        raise UsageError(f"Cannot listen on {settings.host}:{settings.port} ({exc}).",
-                         fix="Pass a free --port (or set ASSISTANT_PORT).") from None
-    return display_url(settings.host, demo.server_port or settings.port)
-
-
-def _interrupt(_signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
-def warm_up(assistant: Assistant) -> None:
-    """Answer one question in every mode, so lazy first-use costs are paid before launch."""
-    for mode in MODES:
-        assistant.ask(EXAMPLES[0], mode=mode)
-
-
-def serve(assistant: Assistant, settings: Settings,
-          auth: Sequence[tuple[str, str]] | None = None) -> int:
-    """Build, launch and block until interrupted; prints the address."""
-    warm_up(assistant)
-    backend = make_backend(assistant, settings)
-    demo = build_app(assistant, settings)
-    api_app = build_api(backend, settings, auth)
-    # /mcp shares the API's jobs, in-flight count and login; it loads the MCP SDK on first use.
-    routes = [Mount(API_PREFIX, app=api_app),
-              Route(MCP_ROUTE, McpEndpoint(api_app.state.api, auth))]
-    try:
-        url = launch(demo, settings, auth, routes=routes)
-    except BaseException:
-        backend.close()
-        raise
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl+C
-    print(f"GSOMIA Assistant is running at {url}  (press Ctrl+C to stop)", flush=True)
-    if settings.host not in ("127.0.0.1", "localhost", "::1"):
-        login = "with a login" if auth else "WITHOUT a login (see --auth-file)"
-        print(f"Listening on {settings.host}: other machines can reach it, {login}.", flush=True)
-    try:
-        demo.block_thread()
-    finally:
-        demo.close()
-        backend.close()
-    return 0

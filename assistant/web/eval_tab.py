@@ -11,8 +11,9 @@ and the failing questions with what was retrieved (rendered by
 uploaded file is hostile input). The JSON report (the same as ``assistant eval
 --json``) and the Markdown report can be downloaded.
 
-Limits: the server refuses uploads over :data:`MAX_UPLOAD` (``launch``'s
-``max_file_size``), the event runs in the app's bounded queue, and at most
+Limits: a set over :data:`MAX_UPLOAD_BYTES` is refused here, in words (the server itself
+refuses any upload over twice the library's file limit, ``launch``'s ``max_file_size``);
+the event runs in the app's bounded queue, and at most
 :data:`EVAL_CONCURRENCY` evaluation runs at a time (its own concurrency group, so a
 long run never takes the chat's answer slots).
 """
@@ -35,7 +36,6 @@ from .eval_render import EVAL_EMPTY, render_eval_error, render_eval_result
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD = "2mb"  # the server refuses larger uploads (launch's max_file_size)
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_QUESTIONS = 500  # per run; the command line has no such cap
 EVAL_CONCURRENCY = 1

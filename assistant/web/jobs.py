@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import AssistantError, NotFoundError
+from ..library.folder import library_lock
 from ..qa import Assistant
 from ..qa.timeline import parse_bound, timeline_json
 
@@ -112,7 +113,8 @@ def ask(assistant: Assistant, payload: Mapping[str, Any]) -> Result:
 
 def refresh(assistant: Assistant) -> Result:
     try:
-        rebuilt = assistant.refresh()
+        with library_lock(assistant.settings.sources):  # not in the middle of a change
+            rebuilt = assistant.refresh()
     except AssistantError as exc:
         return 409, error_body(f"The index could not be rebuilt: {exc.message}", exc.fix)
     return 200, dumps({"rebuilt": rebuilt, "index": index_state(assistant)})

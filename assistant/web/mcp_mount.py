@@ -2,10 +2,11 @@
 login, size limits and in-flight limit.
 
 :class:`McpEndpoint` is an ASGI app that ``serve`` routes ``/mcp`` to. It checks the
-login first (:func:`mcp_reader`), so a caller without credentials gets a 401 and loads
-nothing; the first request that passes loads the MCP SDK (:mod:`.mcp_server`, off the
-event loop), builds the server over the API's job runner (``Api.job``: the same
-backend, workers and in-flight count as ``/api/v1``) and starts its session manager,
+login first (:func:`mcp_reader`: the JSON API's accounts, tokens and throttle), so a
+caller without credentials gets a 401 and loads nothing; the first request that passes
+loads the MCP SDK (:mod:`.mcp_server`, off the event loop), builds the server over the
+API's job runner (``Api.job``: the same backend, workers and in-flight count as
+``/api/v1``) and starts its session manager,
 which then runs as long as the server's event loop. Bodies pass through the API's
 :class:`.api_guard.BodyGuard` (64 KB, 10 s). ``assistant serve`` therefore imports
 the SDK only once an MCP client calls.
@@ -14,34 +15,32 @@ the SDK only once an MCP client calls.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from .api import REALM, Api, account_of
+from ..accounts import Gate, Verdict
+from .api import Api, realm
 from .api_guard import BodyGuard, reply
+from .auth import check_authorization, client_address
 from .guard import USER_KEY, ASGIApp, Receive, Scope, Send
 
 ROUTE = "/mcp"
 
 
-def mcp_reader(authorization: str, accounts: Sequence[tuple[str, str]]) -> str | None:
-    """Who may use ``/mcp``: the account (reader role) whose credentials the
-    ``Authorization`` header holds, "" for anyone when login is off, or None (401).
+async def mcp_reader(gate: Gate | None, scope: Scope) -> Verdict:
+    """Who may use ``/mcp``: the JSON API's login (HTTP Basic, a bearer API token, or the
+    older ``Bearer user:password``), with its throttle. Every role may read; without a
+    login configured, anyone may. The one place MCP over HTTP checks a login.
 
-    The one place MCP over HTTP checks a login. Today every account of ``--auth-file`` /
-    ``ASSISTANT_AUTH`` may read, through HTTP Basic or ``Bearer user:password``, as in
-    ``/api/v1``; point this function at other accounts, roles or API tokens and ``/mcp``
-    follows.
-
-    >>> mcp_reader("", [])
-    ''
-    >>> mcp_reader("Bearer alice:pw", [("alice", "pw")]), mcp_reader("", [("alice", "pw")])
-    ('alice', None)
+    The argon2 check runs on a thread, off the event loop.
     """
-    if not accounts:
-        return ""
-    return account_of(authorization, accounts)
+    if gate is None:
+        return Verdict(200)
+    header = _header(scope, b"authorization")
+    if not header.strip():
+        return Verdict(401)
+    return await asyncio.to_thread(check_authorization, gate, header, client_address(scope))
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -54,9 +53,9 @@ def _header(scope: Scope, name: bytes) -> str:
 class McpEndpoint:
     """``/mcp``: the login check, then the MCP app (built and started on first use)."""
 
-    def __init__(self, api: Api, accounts: Sequence[tuple[str, str]] | None) -> None:
+    def __init__(self, api: Api, gate: Gate | None) -> None:
         self.api = api
-        self.accounts = list(accounts or [])
+        self.gate = gate
         self._app: ASGIApp | None = None
         self._lock: asyncio.Lock | None = None
         self._keeper: asyncio.Task[None] | None = None  # runs the session manager
@@ -64,14 +63,20 @@ class McpEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        user = mcp_reader(_header(scope, b"authorization"), self.accounts)
-        if user is None:
+        verdict = await mcp_reader(self.gate, scope)
+        if verdict.status == 429:
+            await reply(send, 429, {"error": "Too many wrong credentials in a row.",
+                                    "fix": f"Wait {verdict.retry_after} s, then try again."},
+                        [(b"retry-after", str(verdict.retry_after).encode())])
+            return
+        if not verdict.ok:
             await reply(send, 401, {
                 "error": "Login required: no or wrong credentials.",
-                "fix": "Send one of the chat's accounts: HTTP Basic, or "
-                       "'Authorization: Bearer user:password'."},
-                [(b"www-authenticate", REALM.encode())])
+                "fix": "Send an account's user name and password (HTTP Basic) or an API "
+                       "token ('Authorization: Bearer <token>')."},
+                [(b"www-authenticate", realm(self.api.settings).encode())])
             return
+        user = verdict.account.name if verdict.account is not None else ""
         app = self._app or await self._start()
         await BodyGuard(app)({**scope, USER_KEY: user}, receive, send)
 

@@ -28,17 +28,6 @@ from typing import Any, Protocol
 from ..ingest import Document, date_label
 from ..qa import Answer, Citation
 
-# Each is asked in a real browser by tests/web/test_browser.py, which checks its answer
-# against tests/web/examples.jsonl.
-EXAMPLES = (
-    "Why did South Korea walk out of GSOMIA?",
-    "When was GSOMIA signed?",
-    "What does TISA stand for?",
-    "What does Klingner recommend the US do?",
-    "Where did the defence ministers meet in November?",
-    "Summarize the 2020 article",
-)
-
 # One pass of str.translate, so an entity is never escaped twice. For the HTML panels,
 # besides the five HTML specials, template syntax ($ { } ` \\) becomes entities too.
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
@@ -303,6 +292,10 @@ CSS = """
 .gs-fail { border-bottom: 1px solid var(--border-color-primary); padding: .3rem 0; }
 .gs-fail summary { cursor: pointer; } .gs-why { color: #b45309; }
 .gs-fresh { color: #15803d; } .gs-stale, .gs-missing { color: #b45309; }
+#gs-docs-status { min-height: 4rem; }
+.gs-outcome .gs-ok { color: #15803d; } .gs-outcome p { margin: .2rem 0; }
+.gs-count { color: var(--body-text-color-subdued); margin: .2rem 0; }
+.gs-header h2 { margin: 0 0 .2rem 0; } .gs-header p { margin: 0; }
 .gs-kind { font-weight: 400; font-size: .75rem; border: 1px solid var(--border-color-primary);
            border-radius: 4px; padding: 0 .3rem; margin-left: .3rem; }
 """

@@ -163,6 +163,88 @@ def test_sigkill_of_the_index_command(built_index: tuple[Settings, dict],
     assert check_loaded(index, old_fp, new_fp, embedder) == "new"
 
 
+# --- SIGKILL during an incremental add ---------------------------------------------------------
+
+ADD_DRIVER = r"""
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from support import FakeEmbedder
+from assistant.config import Settings
+from assistant.library import Library, Upload
+settings = Settings(sources=Path(sys.argv[1]), index=Path(sys.argv[2]))
+upload = Path(sys.argv[4])
+Library(settings, FakeEmbedder(32)).add(Upload(upload.name, upload.read_bytes()))
+"""
+
+ADDED = ("Ferry note\n\nThe archivist Pemberton Quillfeather said the island ferry will sail "
+         "twice a day from May, after the harbour board approved the timetable.\n")
+# Where the add is killed; the folder holds the new file from "library files written" on,
+# the index is the old one until the new one is swapped in.
+ADD_KILLS = [("library staged", "old", False), ("library files written", "old", True),
+             ("sources read", "old", True), ("embedded", "old", True),
+             ("wrote chunks.faiss", "old", True), (f"wrote {MANIFEST}", "old", True),
+             ("files synced", "old", True), ("swapped", "new", True)]
+
+
+def index_version(index: Path, old_fp: dict, new_fp: dict) -> str:
+    """'old' or 'new': every file checked against the manifest, the documents those of
+    its sources, every citation at its quote; a mix of the two fails."""
+    manifest = read_manifest(index)
+    data = load_index(index, manifest)
+    ids = {d.id for d in data.documents}
+    assert manifest["sources"] in (old_fp, new_fp), "neither the old nor the new index"
+    version = "old" if manifest["sources"] == old_fp else "new"
+    assert ("ferry-note" in ids) == (version == "new")
+    assert {c.doc_id for c in data.chunks} == ids == {s.doc_id for s in data.sentences}
+    bot = Assistant(Settings(sources=REAL_SOURCES, index=index), FakeEmbedder(32), data)
+    for c in bot.ask("Who said the island ferry will sail twice a day?").citations:
+        assert next(d for d in data.documents if d.id == c.source_id).text[c.start:c.end] \
+            == c.quote
+    return version
+
+
+@pytest.mark.slow  # spawns a process per kill point
+def test_sigkill_during_an_incremental_add_leaves_old_or_new(tmp_path: Path) -> None:
+    """`Library.add` (real library and index code, fake embedder) killed at each step: the
+    index is the old one or the new one, never a mix, and the next start (a load) brings
+    it in step with the folder, which holds the new file from the moment it was written."""
+    sources, index = tmp_path / "sources", tmp_path / "index"
+    shutil.copytree(REAL_SOURCES, sources)
+    build_index(Settings(sources=sources, index=index), FakeEmbedder(32))
+    pristine_index, pristine_sources = tmp_path / "pristine", tmp_path / "pristine-sources"
+    shutil.copytree(index, pristine_index)
+    shutil.copytree(sources, pristine_sources)
+    upload = tmp_path / "ferry note.txt"
+    upload.write_text(ADDED, encoding="utf-8")
+    old_fp = fingerprint(sources)
+    command = [sys.executable, "-c", ADD_DRIVER, str(sources), str(index), str(TESTS),
+               str(upload)]
+    for point, expected, in_folder in ADD_KILLS:
+        reset_index(index, pristine_index)
+        shutil.rmtree(sources)
+        shutil.copytree(pristine_sources, sources)
+        killed_at(point, command, tmp_path)
+        assert (sources / "ferry-note.txt").exists() == in_folder, point
+        new_fp = fingerprint(sources)
+        assert index_version(index, old_fp, new_fp) == expected, point
+        settings = Settings(sources=sources, index=index)
+        manifest = ensure_index(settings, FakeEmbedder(32))  # what the next start does
+        assert manifest["sources"] == fingerprint(sources), point
+        assert index_version(index, old_fp, fingerprint(sources)) == (
+            "new" if in_folder else "old"), point
+    # A staged upload left by a kill is never indexed, and the next change clears it.
+    reset_index(index, pristine_index)
+    shutil.rmtree(sources)
+    shutil.copytree(pristine_sources, sources)
+    killed_at("library staged", command, tmp_path)
+    assert any((sources / ".staging").glob("*/ferry-note.txt"))
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert not (sources / ".staging").exists() or not any((sources / ".staging").iterdir())
+    assert index_version(index, old_fp, fingerprint(sources)) == "new"
+
+
 # --- damaged files, the library and the command line ----------------------------------------
 
 @pytest.mark.parametrize("name", INDEX_FILES)

@@ -2,11 +2,17 @@
 
 Without a session every data route refuses and the page is only the login form;
 gradio_client cannot ask; a wrong password is refused and the right one opens ``/config``.
+The auth file is an old plain ``user:password`` file: the server rewrites it hashed. Wrong
+passwords in a row are throttled, on the chat's login form and on the API alike: 429 with
+``Retry-After`` from the 6th, a delay that grows, and the right password working again
+once the delay has passed.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import time
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any
@@ -29,7 +35,7 @@ def guarded(built_index: tuple[Settings, dict],
     auth = root / "auth.txt"
     auth.write_text(f"# who may log in\n{USER}:{PASSWORD}\n", encoding="utf-8")
     server = start_server(root, REAL_SOURCES, built_index[0].index,
-                          args=["--auth-file", str(auth)])
+                          args=["--auth-file", str(auth)], env={"ASSISTANT_LOGIN_DELAY_S": "3"})
     try:
         yield server
     finally:
@@ -83,3 +89,53 @@ def test_wrong_password_is_refused_and_right_one_works(guarded: Server) -> None:
     assert cookie
     status, _, _ = request(guarded.url + "config", headers={"Cookie": cookie})
     assert status == 200
+
+
+def login_form(server: Server, password: str) -> tuple[int, Any]:
+    form = urllib.parse.urlencode({"username": USER, "password": password}).encode()
+    status, _, headers = request(server.url + "login", data=form, method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    return status, headers
+
+
+def api_sources(server: Server, password: str) -> tuple[int, Any]:
+    token = base64.b64encode(f"{USER}:{password}".encode()).decode()
+    status, _, headers = request(server.url + "api/v1/sources",
+                                 headers={"Authorization": f"Basic {token}"})
+    return status, headers
+
+
+def wait(headers: Any) -> int:
+    """Sleep for a 429's Retry-After (plus a little); the seconds it said."""
+    seconds = int(headers["Retry-After"])
+    assert 1 <= seconds <= 60
+    time.sleep(seconds + 0.3)
+    return seconds
+
+
+@pytest.mark.parametrize("attempt", [login_form, api_sources], ids=["chat login", "API"])
+def test_wrong_passwords_are_throttled_and_the_right_one_works_after_the_delay(
+        guarded: Server, attempt: Any) -> None:
+    """20 wrong passwords in a row: refused (400 form, 401 API) five times, then 429 with
+    Retry-After every time, unchecked; the right one is refused too while locked, works
+    once the delay has passed, and a further miss locks for longer."""
+    refused = 400 if attempt is login_form else 401
+    replies = [attempt(guarded, f"wrong-{n}") for n in range(20)]
+    assert [status for status, _ in replies] == [refused] * 5 + [429] * 15
+    assert all(int(headers["Retry-After"]) >= 1 for _, headers in replies[5:])
+    assert attempt(guarded, PASSWORD)[0] == 429  # locked: not even checked
+    first = wait(replies[-1][1])
+    assert attempt(guarded, "wrong-again")[0] == refused  # checked once the lock passed...
+    status, headers = attempt(guarded, PASSWORD)
+    assert status == 429 and int(headers["Retry-After"]) > first  # ...and locked longer
+    wait(headers)
+    assert attempt(guarded, PASSWORD)[0] == 200
+    assert attempt(guarded, "one slip")[0] == refused  # the count started afresh
+    assert attempt(guarded, PASSWORD)[0] == 200
+    log = guarded.log.read_text(encoding="utf-8")
+    assert log.count(f"Login failed for {USER!r} from 127.0.0.1") >= 7  # one line each
+
+
+def test_the_plain_auth_file_was_rewritten_hashed(guarded: Server) -> None:
+    text = (guarded.root / "auth.txt").read_text(encoding="utf-8")
+    assert PASSWORD not in text and f"{USER}:editor:$argon2id$" in text

@@ -12,7 +12,7 @@ class ChatPage:
 
     BOTS = "#gs-chat [data-testid='bot']"
 
-    def __init__(self, browser: Any, url: str) -> None:
+    def __init__(self, browser: Any, url: str, login: tuple[str, str] | None = None) -> None:
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000},
                                            accept_downloads=True)
         self.page = self.context.new_page()
@@ -21,6 +21,10 @@ class ChatPage:
         self.page.on("dialog", self._on_dialog)
         self.context.on("request", self._on_request)
         self.page.goto(url)
+        if login:  # Gradio's login form: a name, a password, the Login button
+            self.page.locator("input[data-testid='textbox']").fill(login[0])
+            self.page.locator("input[data-testid='password']").fill(login[1])
+            self.page.locator("button.primary").click()
         self.page.wait_for_selector("#gs-question textarea", timeout=30_000)
 
     def _on_dialog(self, dialog: Any) -> None:

@@ -17,6 +17,8 @@ import pytest
 from servers import Server, assistant_command
 from support import BANANA, REAL_SOURCES, REPO, WALK_OUT, http_status
 
+from assistant.config import Settings
+
 pytestmark = pytest.mark.slow
 
 
@@ -31,7 +33,9 @@ def client(server: Server) -> Any:
 
 def test_serve_prints_its_address_and_no_traceback(server: Server) -> None:
     log = server.log.read_text(encoding="utf-8")
-    assert f"GSOMIA Assistant is running at http://127.0.0.1:{server.port}/" in log
+    # The title is the settings' (ASSISTANT_TITLE): nothing in it is fixed to one library.
+    assert f"Library Assistant is running at http://127.0.0.1:{server.port}/" in log
+    assert "only from this machine" in log  # no login: the server says who may edit
     assert "Traceback" not in log
 
 
@@ -130,7 +134,9 @@ def _upload_status(url: str, size: int) -> int:
 
 
 def test_uploads_over_the_size_limit_are_refused(server: Server) -> None:
-    from assistant.web.eval_tab import MAX_UPLOAD_BYTES
-
+    """Gradio takes files up to twice the library's file limit (so the Documents tab can
+    say in words that one is a little over it; the Evaluate tab checks its own 2 MB), and
+    refuses anything larger before it is stored."""
+    limit = 2 * Settings().max_file_mb * 2**20
     assert _upload_status(server.url, 1000) == 200
-    assert _upload_status(server.url, MAX_UPLOAD_BYTES + 1) == 413
+    assert _upload_status(server.url, limit + 1) == 413

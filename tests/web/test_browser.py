@@ -23,12 +23,9 @@ from servers import Server, start_server
 from support import BANANA, REPO, WALK_OUT, conversation
 
 from assistant.evaluation.metrics import METRICS, contains_any
-from assistant.web.render import EXAMPLES
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 IPCS_TITLE = "Why Did South Korea Walk Out Of The GSOMIA? – Analysis"
 XSS = (
     "<img src=x onerror=alert(1)>",
@@ -65,22 +62,6 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     running = start_server(root, sources, None)  # it builds its own index
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    chromium_path = shutil.which("chromium")
-    if chromium_path is None:
-        reason = "chromium is not on PATH (install Debian's chromium: `make browser`)"
-        if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"ASSISTANT_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -191,8 +172,8 @@ def test_thumbs_down_and_downloads(chat_page: ChatPage, server: Server) -> None:
 def test_examples_sources_tab_and_clear(chat_page: ChatPage) -> None:
     page = chat_page.page
     before = page.locator(ChatPage.BOTS).count()
-    example = EXAMPLES[2]
-    page.get_by_text(example).first.click()  # clicking an example asks it
+    example = shown_examples(page)[0]
+    page.locator("#gs-examples button.gallery-item").first.click()  # clicking asks it
     assert "[1]" in chat_page.wait_for_reply(before)
     assert page.locator("#gs-chat [data-testid='user']").last.inner_text().strip() == example
     page.get_by_role("tab", name="Sources").click()
@@ -207,22 +188,24 @@ def test_examples_sources_tab_and_clear(chat_page: ChatPage) -> None:
     assert "Ask a question" in chat_page.panel()
 
 
-# Accepted answers of the chat's example questions, written from the articles.
-ACCEPTED = {row["question"]: row["answers"] for row in map(
-    json.loads, (Path(__file__).with_name("examples.jsonl")).read_text("utf-8").splitlines())}
+def shown_examples(page: Any) -> list[str]:
+    """The example questions the chat shows (drawn from the library, not fixed)."""
+    items = page.locator("#gs-examples button.gallery-item")
+    items.first.wait_for(timeout=30_000)
+    return [t.strip() for t in items.all_inner_texts()]
 
 
-def test_every_example_has_accepted_answers() -> None:
-    assert set(EXAMPLES) == set(ACCEPTED)
-
-
-def test_every_example_is_answered_correctly(chat_page: ChatPage) -> None:
-    """Each example the chat offers, asked in the browser, is answered (cited, not refused)
-    with one of its accepted answers, as `assistant eval` checks answers."""
-    for question in EXAMPLES:
+def test_examples_come_from_the_library_and_each_is_answered(chat_page: ChatPage,
+                                                             server: Server) -> None:
+    """Each example the chat offers names something of one of the library's documents and,
+    asked in the browser, is answered (cited, not refused). Nothing about GSOMIA is fixed:
+    the examples are drawn from whatever documents the library holds."""
+    examples = shown_examples(chat_page.page)
+    assert 1 <= len(examples) <= 6
+    for question in examples:
+        assert len(question) <= 60 and not question.endswith("...")  # shown whole
         reply = chat_page.ask(question)
-        assert contains_any(reply, ACCEPTED[question]), (question, reply)
-        assert "[1]" in reply, (question, reply)
+        assert "[1]" in reply and "not an answer" not in reply, (question, reply)
     assert chat_page.dialogs == []
 
 

@@ -19,7 +19,8 @@ import gradio as gr
 import pytest
 from support import REPO, conversation, free_port, http_status
 
-from assistant.cli.commands import load_auth, parse_auth
+from assistant.accounts import Accounts, Gate
+from assistant.cli.commands import load_gate, parse_auth
 from assistant.config import Settings
 from assistant.errors import ConfigError, UsageError
 from assistant.evaluation.metrics import contains_any
@@ -28,8 +29,7 @@ from assistant.qa import IndexStatus
 from assistant.qa.answering import Answer, Citation
 from assistant.qa.question import validate_question
 from assistant.qa.retrieval import Passage
-from assistant.web import app
-from assistant.web import eval_tab as app_eval
+from assistant.web import app, server
 
 EVIL = "<img src=x onerror=alert(1)> [x](javascript:alert(1))"
 
@@ -52,6 +52,7 @@ class FakeAssistant:
         self.calls: list[tuple[str, int | None, str | None, list[str]]] = []
         self.fail = fail
         self.refreshed = 0
+        self.settings = Settings(sources=REPO / "sources")
         self.data = FakeData([Document("doc-a", "a.txt", "GSOMIA Survives", "t", date="2020-08")],
                              [FakeChunk("doc-a"), FakeChunk("doc-a")])
 
@@ -209,11 +210,22 @@ def test_app_wiring_one_public_endpoint_with_bounded_concurrency(
 
 def test_blocked_paths_and_address() -> None:
     settings = Settings(sources=Path("sources"), index=Path("index"))
-    assert app.blocked_paths(settings) == [str((Path.cwd() / "index").resolve()),
-                                           str((Path.cwd() / "sources").resolve())]
-    assert app.display_url("127.0.0.1", 7860) == "http://127.0.0.1:7860/"
-    assert app.display_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
-    assert app.display_url("::1", 7860) == "http://[::1]:7860/"
+    assert server.blocked_paths(settings) == [str((Path.cwd() / "index").resolve()),
+                                              str((Path.cwd() / "sources").resolve())]
+    assert server.display_url("127.0.0.1", 7860) == "http://127.0.0.1:7860/"
+    assert server.display_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
+    assert server.display_url("::1", 7860) == "http://[::1]:7860/"
+
+
+def test_title_tagline_and_start_notes_come_from_the_settings() -> None:
+    settings = Settings(title="Port <Library>", tagline="Answers about ports & harbours.")
+    assert app.header(settings) == ('<div class="gs-header"><h2>Port &lt;Library&gt;</h2>'
+                                    "<p>Answers about ports &amp; harbours.</p></div>")
+    notes = server.start_notes(settings, None)
+    assert any("only from this machine" in n for n in notes)
+    assert not any("GSOMIA" in n for n in notes)
+    wide = server.start_notes(settings.replace(host="0.0.0.0"), None)
+    assert "WITHOUT a login" in wide[0]
 
 
 def test_auth_pairs(tmp_path: Path) -> None:
@@ -225,13 +237,19 @@ def test_auth_pairs(tmp_path: Path) -> None:
         assert "line 1" in info.value.message and "hunter2" not in info.value.message
     with pytest.raises(ConfigError, match="no user:password pair"):
         parse_auth("# only a comment\n", "f")
+    settings = Settings(auth_file=tmp_path / "none.txt")
     auth_file = tmp_path / "auth.txt"
     auth_file.write_text("carol:pw\n", encoding="utf-8")
-    assert load_auth(auth_file, "ignored:x") == [("carol", "pw")]
-    assert load_auth(None, "dave:pw") == [("dave", "pw")]
-    assert load_auth(None, None) is None
-    with pytest.raises(ConfigError, match="Cannot read"):
-        load_auth(tmp_path / "missing.txt", None)
+    gate = load_gate(settings, auth_file, "dave:pw")  # the file and ASSISTANT_AUTH
+    assert gate.accounts.check_password("carol", "pw").role == "editor"
+    assert gate.accounts.check_password("dave", "pw").role == "editor"
+    assert gate.accounts.check_password("carol", "px") is None
+    assert "carol:pw" not in auth_file.read_text(encoding="utf-8")  # rewritten hashed
+    assert load_gate(settings, None, "dave:pw").accounts.account("carol") is None
+    assert load_gate(settings, None, None) is None
+    assert load_gate(settings.replace(auth_file=auth_file), None, None) is not None
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_gate(settings, tmp_path / "missing.txt", None)
 
 
 # --- real model: follow-up chains through the functions the web page uses -------------
@@ -367,11 +385,13 @@ def test_launch_binds_loopback_with_login_and_a_bounded_queue(
     chat_app, _ = chat
     settings = chat_app.settings.replace(port=port)
     demo = app.build_app(chat_app.assistant, settings)
-    url = app.launch(demo, settings, auth=[("alice", "s3cret")])
+    gate = Gate(Accounts(pairs=[("alice", "s3cret")]))
+    url = server.launch(demo, settings, gate)
     try:
         assert url == f"http://127.0.0.1:{settings.port}/"
         assert demo._queue.max_size == app.QUEUE_SIZE
-        assert demo.max_file_size == app_eval.MAX_UPLOAD_BYTES  # the Evaluate tab's uploads
+        # Twice the library's file limit: a file a little over it still gets the tab's words.
+        assert demo.max_file_size == 2 * settings.max_file_mb * 2**20
         assert demo.share is False and demo.allowed_paths == []
         assert str(Path(settings.index).resolve()) in demo.blocked_paths
         assert http_status(url + "config") == 401  # nothing without logging in

@@ -127,9 +127,22 @@ def test_each_document_is_two_read_only_resources(bot: Assistant) -> None:
 
 
 def test_the_login_check_for_mcp() -> None:
-    accounts = [("alice", "s3:cret"), ("bob", "pw")]
-    assert mcp_reader("Bearer alice:s3:cret", accounts) == "alice"
-    assert mcp_reader("Basic Ym9iOnB3", accounts) == "bob"  # bob:pw
+    """/mcp checks the JSON API's accounts (Basic, the older Bearer user:password)."""
+    import asyncio
+
+    from assistant.accounts import Accounts, Gate
+    from assistant.accounts.throttle import Throttle
+
+    gate = Gate(Accounts(pairs=[("alice", "s3:cret"), ("bob", "pw")]), Throttle(free=10_000))
+
+    def who(header: str, checked: Gate | None = gate) -> str | None:
+        scope = {"type": "http", "client": ("127.0.0.1", 5000),
+                 "headers": [(b"authorization", header.encode())] if header else []}
+        verdict = asyncio.run(mcp_reader(checked, scope))
+        return (verdict.account.name if verdict.account else "") if verdict.ok else None
+
+    assert who("Bearer alice:s3:cret") == "alice"
+    assert who("Basic Ym9iOnB3") == "bob"  # bob:pw
     for header in ("", "Bearer alice", "Bearer alice:pw", "Basic !!", "Token bob:pw"):
-        assert mcp_reader(header, accounts) is None
-    assert mcp_reader("", []) == "" and mcp_reader("Bearer x:y", []) == ""  # login off
+        assert who(header) is None
+    assert who("", None) == "" and who("Bearer x:y", None) == ""  # login off
