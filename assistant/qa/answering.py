@@ -20,7 +20,7 @@ import numpy as np
 
 from ..ingest import Document, date_label
 from . import about
-from .abstain import Model, features
+from .abstain import Model, features, focus_unknown
 from .assemble import Limits, choose, short_answer
 from .candidates import Scored, Scorer, Weights
 from .evidence import Evidence
@@ -116,16 +116,18 @@ class Answerer:
         ranked = self.scorer.rank(question, qvec, passages) if passages else []
         if not ranked or not question.query_weights:  # "???", "the of and"
             return Outcome(ABSTAIN_TEXT, (), True, 0.0)
-        if self.rules.unknown_figure and any(m.label == "NUMBER" for m in question.mentions
-                                             if not m.known):
-            return Outcome(ABSTAIN_TEXT, (), True, 0.0)  # a year or figure never given
+        if self._beyond_the_sources(question):
+            return Outcome(ABSTAIN_TEXT, (), True, 0.0)
         if self.verifier is not None:
             verdict = self.verifier.rerank(
                 question, ranked, lambda s: self.features(question, ranked, [s], passages),
                 self.pair_text, documents(question, self.evidence, ranked, qvec))
-            ranked, confidence, threshold = verdict.ranked, verdict.confidence, \
-                self.verifier.threshold
-            chosen = choose(ranked, question, self.evidence, self.limits, self.rules)
+            confidence, threshold = verdict.confidence, self.verifier.threshold
+            if question.aspect == "author":  # "where does he work?" of the author: the bio,
+                chosen = choose(ranked, question, self.evidence, Limits(), self.rules)
+            else:  # which the verifier never learnt to pick; else its order
+                chosen = choose(verdict.ranked, question, self.evidence, self.limits,
+                                self.rules)
         else:
             chosen = choose(ranked, question, self.evidence, self.limits, self.rules)
             confidence = self.model.confidence(self.features(question, ranked, chosen, passages))
@@ -138,6 +140,17 @@ class Answerer:
             marker = next(c.marker for c in citations if short in c.quote)
             text = f"**{short}** [{marker}]. {text}"
         return Outcome(text, citations, False, confidence, short)
+
+    def _beyond_the_sources(self, question: Question) -> bool:
+        """Refused outright: a year or figure, a name, or the attribute asked for ("the
+        population of ...") that no source gives. Each is a rule that can be switched off
+        (``Rules``); on dev each refuses unanswerable questions at almost no false refusal."""
+        rules, unknown = self.rules, [m for m in question.mentions if not m.known]
+        if rules.unknown_figure and any(m.label == "NUMBER" for m in unknown):
+            return True
+        if rules.unknown_name and any(m.label != "NUMBER" for m in unknown):
+            return True
+        return rules.unknown_attribute and bool(focus_unknown(question, self.vocabulary))
 
     def pair_text(self, candidate: Scored) -> str:
         """A candidate as the verifier's cross-encoder reads it: its article's title, then

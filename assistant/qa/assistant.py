@@ -34,9 +34,10 @@ from ..store import (
     staleness,
 )
 from ..text import nlp, tokenize
+from ..text.neighbours import WordVectors
 from .answering import Answerer
 from .corpus import Corpus
-from .library import Located, Lookup, validate_query
+from .lookup import Located, Lookup, validate_query
 from .question import (
     Previous,
     Question,
@@ -109,6 +110,9 @@ class Assistant:
         self._recent: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
         self._recent_lock = threading.Lock()
         self._parse = question_parser(settings)
+        model = str(getattr(embedder, "model_path", "") or "")
+        self._words = (WordVectors.of_model(model)
+                       if model and Path(model, "model.safetensors").exists() else None)
         self._verifier = (None if settings.verifier == "off" else Verifier.load()
                           if settings.verifier == "on" else Verifier.load(Path(settings.verifier)))
         self.rules = Rules.without(settings.ablate)
@@ -117,7 +121,8 @@ class Assistant:
     def _install(self, data: IndexData) -> None:
         retriever = Retriever(data, self.settings.rrf_k, self.settings.candidates)
         corpus = Corpus.build(data.documents, data.sentences, data.notes,
-                              retriever.chunk_vocabulary)
+                              retriever.chunk_vocabulary, self._words)
+        corpus.neighbours(["warm"])  # cut the word table to the sources' words now
         answerer = Answerer(retriever, verifier=self._verifier, rules=self.rules)
         self.data, self.retriever, self.answerer, self.corpus = data, retriever, answerer, corpus
         self.lookup = Lookup(data)

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..ingest import Document, Sentence
-from ..text import places, tokenize
+from ..text import STOPWORDS, places, tokenize
 from ..text.acronyms import defined, expand
 from ..text.annotate import Note
+from ..text.neighbours import WordVectors
 
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "LAW", "EVENT", "PRODUCT",
                 "WORK_OF_ART")
@@ -40,10 +41,12 @@ class Corpus:
     defined: dict[str, tuple[str, ...]]  # abbreviation -> what the texts spell it as
     vocabulary: frozenset[str]
     text: str = field(repr=False, default="")  # lower-cased, all documents and metadata
+    words: WordVectors | None = field(repr=False, default=None)  # the model's word table
 
     @classmethod
     def build(cls, documents: Sequence[Document], sentences: Sequence[Sentence],
-              notes: Sequence[Note], vocabulary: frozenset[str] = frozenset()) -> Corpus:
+              notes: Sequence[Note], vocabulary: frozenset[str] = frozenset(),
+              words: WordVectors | None = None) -> Corpus:
         labels: dict[str, Counter[str]] = {}
         for note in notes:
             for entity in note.entities:
@@ -67,7 +70,36 @@ class Corpus:
         text = "\n".join([d.text for d in documents] + [_meta(d) for d in documents])
         return cls(tuple(documents), entities, {k: frozenset(v) for k, v in parts.items()},
                    {k: tuple(sorted(v)) for k, v in acronyms.items()}, vocabulary,
-                   text.lower())
+                   text.lower(), words)
+
+    def neighbours(self, nouns: Iterable[str]) -> list[str]:
+        """For each noun, its nearest neighbour by the model's word vectors among the words
+        the sources use (not the noun's own stem): "pact" finds "agreement" in sources
+        that say so. Retrieval searches for them too.
+
+        >>> Corpus((), {}, {}, {}, frozenset({"agreement"})).neighbours(["pact"])
+        []
+        """
+        if self.words is None:
+            return []
+        pool = self._used_words()
+        out: list[str] = []
+        for noun in {n.lower() for n in nouns if len(n) >= 3} - STOPWORDS:
+            own = set(tokenize(noun))
+            near = [w for w, _ in self.words.nearest(noun, 3, among=pool)
+                    if not own & set(tokenize(w))]
+            out += near[:1]
+        return out
+
+    def _used_words(self) -> WordVectors:
+        """The word table cut to the words the sources use (built on first use)."""
+        cached = self.__dict__.get("_pool")
+        if cached is None and self.words is not None:
+            vocabulary = self.vocabulary
+            cached = self.words.only(lambda w: all(t in vocabulary for t in tokenize(w))
+                                     and bool(tokenize(w)))
+            object.__setattr__(self, "_pool", cached)
+        return cached  # type: ignore[return-value]
 
     def expansions(self, abbr: str) -> tuple[str, ...]:
         """What an abbreviation stands for in these sources ("" if nothing fits)."""

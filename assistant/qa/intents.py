@@ -58,8 +58,10 @@ _DOC_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              rf"behind|who (published|ran|runs|puts out) (the )?([\w'-]+ )"
                              rf"{{0,3}}(blog|site|outlet|{_DOC_NOUN}))\b")),
     ("date", re.compile(rf"^\s*(when|(in |on )?(what|which) (\w+ )?(date|day|month|year))\b.*\b("
-                        rf"publish\w*|written|write|posted|post|run|ran|come out|came out|"
-                        rf"appear\w*|dated|go up|went up)\b|"
+                        rf"publish\w*|written|posted|come out|came out|appear\w*|dated|go up|"
+                        rf"went up)\b|^\s*(when|(in |on )?(what|which) (\w+ )?(date|day))\b.*"
+                        rf"\b(run|ran|write|post|put out) (the |this |that |its |their )?"
+                        rf"([\w'-]+ ){{0,3}}{_DOC_NOUN}s?\b|"
                         rf"\b{_DOC_NOUN}'?s? date\b|\bpublication date\b|"
                         rf"\bwritten first\b")),
     ("role", re.compile(r"\b(job( title)?|role|position|beat|title)\b.{0,30}\b(reporter|"

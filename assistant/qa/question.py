@@ -256,6 +256,9 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
         reading = _inherit(reading, text, earlier[-1])
     mentions = find(parsed, corpus) if query == text else find(nlp.parse(query), corpus)
     expansion = " ".join(f for m in mentions for f in m.forms)
+    if corpus is not None:  # words of like meaning that the sources use ("pact": "agreement")
+        nouns = [t.text for t in parsed.tokens if t.pos == "NOUN"]
+        expansion = " ".join([expansion, *corpus.neighbours(nouns)]).strip()
     documents = corpus.documents if corpus is not None else ()
     return Question(
         text=text, query=query, history=earlier, follow_up=query != text,

@@ -23,6 +23,8 @@ class Rules:
     cue_ranking: bool = True  # retrieval: chunks with a cause, condition or quote, as asked
     document_ranking: bool = True  # retrieval: chunks of the document the question names
     unknown_figure: bool = True  # refuse a question naming a year or figure never given
+    unknown_name: bool = True  # refuse a question naming someone or something never named
+    unknown_attribute: bool = True  # refuse "the population of X" when no source says it
     typed_lead: bool = True  # a typed factoid rests on a sentence holding that type
     reason_follows: bool = True  # a why answer that restates the question takes the next one
     continuations: bool = True  # a quote's continuation ("She added ...") comes with it

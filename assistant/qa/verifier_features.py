@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -32,8 +33,18 @@ FEATURES: tuple[str, ...] = (
     *(f"a_{n}" for n in ABSTAIN), *(f"i_{n}" for n in INTENTS), *(f"w_{n}" for n in WH),
     "q_terms", "q_follow_up", "q_types", "d_affinity", "d_affinity_gap", "d_best",
     "d_context", "x_paragraph", "x_lede", "x_neighbour", "x_words", "x_missing",
-    "x_cosine_rank", "x_coverage_rank",
+    "x_number_missing", "x_future", "x_cosine_rank", "x_coverage_rank", "q_outcome",
 )
+# English cues, not words of any article: a sentence about what is still to come, and a
+# question about how something turned out ("what did they decide", "who ended up ...").
+_FUTURE = re.compile(r"\b(will|would|shall|is due|are due|was due|is expected|are expected|"
+                     r"is set to|are set to|plans? to|planned|is to|are to|scheduled|"
+                     r"next (week|month|year|spring|summer|autumn|winter)|later this)\b", re.I)
+_OUTCOME = re.compile(r"\b(did .{0,40}\b(decide|rule|vote|find|conclude|agree|choose|pick|sign|"
+                      r"approve|reject)|end(ed)? up|what happened|outcome|result of|in the end|"
+                      r"eventually|finally|was it (approved|passed|rejected)|did it (pass|go))\b",
+                      re.I)
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
 
 @dataclass(frozen=True)
@@ -69,8 +80,11 @@ def documents(question: Question, evidence: Evidence, ranked: Sequence[Scored],
             if qvec is not None else 0.0
         words = evidence.tokens(c.row)
         missing = max((w for t, w in terms.items() if t not in words), default=0.0)
+        numbers = set(_NUMBER.findall(question.text))
         per_row[c.row] = (float(s.paragraph), float(s.paragraph == 1), neighbour,
-                          len(s.text.split()) / 40.0, missing / heaviest)
+                          len(s.text.split()) / 40.0, missing / heaviest,
+                          float(bool(numbers - set(_NUMBER.findall(s.text)))),
+                          float(bool(_FUTURE.search(s.text))))
     return Documents(affinity, context, per_row)
 
 
@@ -100,8 +114,9 @@ def candidate_features(question: Question, ranked: Sequence[Scored], i: int,
     leaders = [d for d, v in docs.affinity.items() if v >= best - 1e-9]
     values += [mine, mine - best, float(leaders == [s.passage.source_id]),
                float(s.passage.source_id in docs.context)]
-    values += list(docs.sentence.get(s.row, (0.0,) * 5))
-    values += [_rank_of(s, ranked, "cosine"), _rank_of(s, ranked, "coverage")]
+    values += list(docs.sentence.get(s.row, (0.0,) * 7))
+    values += [_rank_of(s, ranked, "cosine"), _rank_of(s, ranked, "coverage"),
+               float(bool(_OUTCOME.search(question.text)))]
     return values
 
 

@@ -78,7 +78,7 @@ def assert_only_quotes(answer: Answer, texts: dict[str, str]) -> None:
         piece = f"{c.quote} [{c.marker}]"
         assert piece in rest, (piece, answer.text)
         rest = rest.replace(piece, "", 1)
-    assert re.fullmatch(r"(\s*(In|By) [^:\[\]]{1,40}:)*\s*", rest), (rest, answer.text)
+    assert re.fullmatch(r"(\s*From [^:\[\]]{1,60}:)*\s*", rest), (rest, answer.text)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from support import FakeEmbedder
 from assistant.config import Settings
 from assistant.errors import NotFoundError, QuestionError, UsageError
 from assistant.qa import Assistant
-from assistant.qa.library import validate_query
+from assistant.qa.lookup import validate_query
 from assistant.store import build_index, load_index
 
 
