@@ -12,7 +12,7 @@ Fitting reads the ``train`` articles' questions, asked of their library and of e
 alone beside the GSOMIA sources, and half of the GSOMIA tuning sets (the data the
 hand-fitted weights were fitted on before). Choosing reads the ``dev`` articles (in their
 library and alone) and the other half of the GSOMIA tuning sets: one refusal threshold, the
-highest that keeps false refusals at or under 5% in each of those settings, and the assembly
+highest that keeps false refusals at or under 3% in each of those settings, and the assembly
 margins (a small grid, end to end on the dev library). ``test``, the never-tuned GSOMIA split
 and the third article are never read. Seeded and deterministic; prints the figures;
 ``--write`` writes the model and a manifest with its sha256, the data's hashes, the
@@ -43,7 +43,9 @@ PARAMS = {"objective": "binary", "num_leaves": 15, "learning_rate": 0.05,
           "bagging_freq": 1, "seed": 7, "deterministic": True, "num_threads": 2,
           "verbose": -1}
 ROUNDS = 300
-MAX_FALSE_REFUSAL = 0.05
+# The issue asks for false refusals <= 5% on dev; 3% in every choosing setting keeps the
+# GSOMIA sources' false refusals near what the hand-fitted model had (it was held to 3%).
+MAX_FALSE_REFUSAL = 0.03
 LIMITS = [{"single": s, "multi": m, "typed_lead": t} for s in (0.15, 0.3, 0.5)
           for m in (0.2, 0.35, 0.5) for t in (0.1, 0.25)]
 
@@ -134,18 +136,83 @@ def choosing_groups() -> dict[str, list[dict]]:
     return {k: v for k, v in groups.items() if v}
 
 
-def threshold_for(model: Any, masked: tuple[int, ...] = ()) -> tuple[float, dict]:
-    """The highest threshold with false refusal <= 5% in every choosing setting, and the
-    figures of each setting at it."""
-    probs = {}
+def threshold_for(model: Any, refusal: dict,
+                  masked: tuple[int, ...] = ()) -> tuple[float, dict]:
+    """The highest refusal threshold with false refusal at or under the ceiling in every
+    choosing setting, and the figures of each setting at it."""
+    from assistant.qa.verifier import calibrated
+
+    scores = {}
     for name, rows in choosing_groups().items():
         x = matrix(rows)[0]
         x[:, list(masked)] = 0.0
-        probs[name] = model.predict(x)
+        probs = per_question(rows, model.predict(x))
+        scores[name] = np.array([calibrated(refusal, question_features(r, p))
+                                 for r, p in zip(rows, probs, strict=True)])
     groups = choosing_groups()
-    threshold = min(figures(rows, probs[name])["threshold"] for name, rows in groups.items())
-    return threshold, {name: figures(rows, probs[name], threshold)
+    threshold = min(refusal_figures(rows, scores[name])["threshold"]
+                    for name, rows in groups.items())
+    return threshold, {name: {**figures(rows, model.predict(matrix(rows)[0])),
+                              **refusal_figures(rows, scores[name], threshold)}
                        for name, rows in groups.items()}
+
+
+def refusal_figures(rows: list[dict], scores: np.ndarray, threshold: float | None = None) -> dict:
+    from sklearn.metrics import roc_auc_score
+
+    answerable = np.array([r["answerable"] for r in rows])
+    if threshold is None:
+        ok = np.sort(scores[answerable])
+        threshold = float(ok[int(np.floor(MAX_FALSE_REFUSAL * len(ok)))]) if len(ok) else 0.5
+    on_topic = np.array([not r["answerable"] and r["topic"] != "off" for r in rows])
+    return {"refusal_auc": float(roc_auc_score(answerable, scores)), "threshold": threshold,
+            "false_refusal": float(np.mean(scores[answerable] < threshold)),
+            "refusal": float(np.mean(scores[~answerable] < threshold)),
+            "refusal_on_topic": float(np.mean(scores[on_topic] < threshold))}
+
+
+def _group(row: dict) -> str:
+    """Rows of one article stay in one fold; GSOMIA rows are spread by their id."""
+    digest = int(hashlib.sha256(row["id"].encode()).hexdigest(), 16)
+    return row["article"] or f"gsomia-{digest % 5}"
+
+
+def out_of_fold(rows: list[dict], masked: tuple[int, ...] = (), folds: int = 5) -> list:
+    """Each training question's candidate probabilities from trees that never saw its
+    article (5 folds): what the refusal calibration learns from."""
+    groups = sorted({_group(r) for r in rows})
+    fold_of = {g: i % folds for i, g in enumerate(groups)}
+    out: list = [None] * len(rows)
+    for f in range(folds):
+        model = fit([r for r in rows if fold_of[_group(r)] != f], masked)
+        held = [i for i, r in enumerate(rows) if fold_of[_group(r)] == f]
+        x = matrix([rows[i] for i in held])[0]
+        x[:, list(masked)] = 0.0
+        for i, p in zip(held, per_question([rows[i] for i in held], model.predict(x)),
+                        strict=True):
+            out[i] = p
+    return out
+
+
+def question_features(row: dict, probs: np.ndarray) -> list[float]:
+    """What the refusal calibration reads: the verifier's best probability (and its log
+    odds) and the abstention signals of the candidate it ranks first."""
+    from assistant.qa.verifier import refusal_inputs
+
+    if not len(probs):
+        return refusal_inputs(0.0, {})
+    lead = row["candidates"][int(np.argmax(probs))]["features"]
+    return refusal_inputs(float(probs.max()), lead)
+
+
+def fit_refusal(rows: list[dict], oof: list) -> dict:
+    """A logistic calibration of answerability on out-of-fold probabilities."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([question_features(r, p) for r, p in zip(rows, oof, strict=True)])
+    y = np.array([r["answerable"] for r in rows])
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
+    return {"coef": [float(c) for c in model.coef_[0]], "intercept": float(model.intercept_[0])}
 
 
 def masked_model(names: tuple[str, ...], folder: Path) -> None:
@@ -153,9 +220,11 @@ def masked_model(names: tuple[str, ...], folder: Path) -> None:
     its threshold chosen again, written to ``folder``."""
     shipped = json.loads((TARGET / "manifest.json").read_text(encoding="utf-8"))
     columns = tuple(shipped["features"].index(n) for n in names)
-    model = fit(training_rows(), columns)
-    threshold, _ = threshold_for(model, columns)
-    write(model, folder, {**shipped, "threshold": threshold})
+    rows = training_rows()
+    model = fit(rows, columns)
+    refusal = fit_refusal(rows, out_of_fold(rows, columns))
+    threshold, _ = threshold_for(model, refusal, columns)
+    write(model, folder, {**shipped, "threshold": threshold, "refusal": refusal})
 
 
 def end_to_end(folder: Path, limits: list[dict]) -> list[tuple[dict, dict]]:
@@ -204,12 +273,13 @@ def main() -> int:
     start = time.perf_counter()
     train = training_rows()
     model = fit(train)
-    threshold, chosen = threshold_for(model)
+    refusal = fit_refusal(train, out_of_fold(train))
+    threshold, chosen = threshold_for(model, refusal)
     print(json.dumps({"threshold": threshold, **chosen}, indent=1))
     manifest = {
         "version": 1, "design": "trees", "model": "model.txt", "features": list(FEATURES),
         "top": max(len(r["candidates"]) for r in train), "threshold": threshold,
-        "limits": {}, "params": PARAMS, "rounds": ROUNDS,
+        "refusal": refusal, "limits": {}, "params": PARAMS, "rounds": ROUNDS,
         "data": {s: sha(DATA / f"{s}.jsonl") for s in ("train", "train-single", "gsomia",
                                                        "dev", "dev-single")
                  if (DATA / f"{s}.jsonl").exists()},

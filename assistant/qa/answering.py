@@ -150,7 +150,11 @@ class Answerer:
             return True
         if rules.unknown_name and any(m.label != "NUMBER" for m in unknown):
             return True
-        return rules.unknown_attribute and bool(focus_unknown(question, self.vocabulary))
+        authors = " ".join(d.author.lower() for d in self.evidence.documents.values())
+        about_author = any(m.text.lower() in authors for m in question.mentions if m.known)
+        # "what's <author>'s background?": the author's bio answers in other words
+        return (rules.unknown_attribute and not about_author
+                and bool(focus_unknown(question, self.vocabulary)))
 
     def pair_text(self, candidate: Scored) -> str:
         """A candidate as the verifier's cross-encoder reads it: its article's title, then

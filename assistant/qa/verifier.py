@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,6 +26,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..store.onnx_backend import file_sha256
+from .abstain import FEATURES as ABSTAIN
 from .assemble import Limits
 from .candidates import Scored
 from .question import Question
@@ -33,6 +35,24 @@ from .verifier_features import FEATURES, Documents, candidate_features
 FOLDER = Path(__file__).with_name("verifier")
 MANIFEST = "manifest.json"
 FIX = "Reinstall the package, or run `.venv/bin/python benchmarks/train_verifier.py` again."
+
+
+def refusal_inputs(best: float, lead: Mapping[str, float]) -> list[float]:
+    """What the refusal calibration reads: the verifier's best probability, its log odds,
+    and the abstention signals of the candidate the verifier ranks first."""
+    p = min(max(best, 1e-6), 1 - 1e-6)
+    return [p, math.log(p / (1 - p)), *(float(lead.get(n, 0.0)) for n in ABSTAIN)]
+
+
+def calibrated(refusal: Mapping[str, Any], inputs: Sequence[float]) -> float:
+    """The logistic calibration of answerability (its weights are in the manifest).
+
+    >>> round(calibrated({"coef": [1.0], "intercept": 0.0}, [0.0]), 2)
+    0.5
+    """
+    z = float(refusal["intercept"]) + sum(c * x for c, x in zip(refusal["coef"], inputs,
+                                                                 strict=False))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 @dataclass(frozen=True)
@@ -109,4 +129,7 @@ class Verifier:
         order = sorted(range(len(top)), key=lambda i: (-probs[i], i))
         rescored = [replace(top[i], score=float(probs[i])) for i in order]
         rest = [replace(s, score=-1.0) for s in ranked[self.top:]]
-        return Outcome(rescored + rest, float(probs.max()))
+        best = float(probs.max())
+        if "refusal" in self.manifest:  # calibrated with the lead's abstention signals
+            best = calibrated(self.manifest["refusal"], refusal_inputs(best, lead(rescored[0])))
+        return Outcome(rescored + rest, best)

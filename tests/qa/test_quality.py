@@ -44,17 +44,19 @@ SETS = {
     "details never given": ("attributes.jsonl", "gsomia", {"refusal_rate": 0.38},
                             {"false_refusal_rate": 0.10}),
     # Never tuned on:
+    # The learned verifier (issue 20) refuses more of these sets' unanswerable questions
+    # (refusal 0.34 -> 0.43 here) at more false refusals (0.013 -> 0.054): ceilings reset.
     "test (never tuned)": ("intents/test.jsonl", "gsomia", {
-        "hit@3": 0.81, "answer_accuracy": 0.69, "refusal_rate": 0.30},
-        {"false_refusal_rate": 0.03}),
+        "hit@3": 0.81, "answer_accuracy": 0.69, "refusal_rate": 0.40},
+        {"false_refusal_rate": 0.06}),
     "test conversations (never tuned)": ("intents/test_conversations.jsonl", "gsomia",
-                                         {"answer_accuracy": 0.64}, {"false_refusal_rate": 0.03}),
+                                         {"answer_accuracy": 0.66}, {"false_refusal_rate": 0.05}),
     "heldout (never tuned)": ("heldout.jsonl", "gsomia", {
         "hit@3": 0.80, "answer_accuracy": 0.80, "refusal_rate": 0.40},
         {"false_refusal_rate": 0.03}),
     "third article (never tuned)": ("intents/third.jsonl", "third", {
-        "hit@3": 0.86, "answer_accuracy": 0.76, "refusal_rate": 0.27},
-        {"false_refusal_rate": 0.04}),
+        "hit@3": 0.86, "answer_accuracy": 0.77, "refusal_rate": 0.31},
+        {"false_refusal_rate": 0.05}),
     "third article conversations (never tuned)": (
         "intents/third_conversations.jsonl", "third", {"answer_accuracy": 0.76},
         {"false_refusal_rate": 0.06}),
