@@ -177,7 +177,7 @@ class ChatApp:
 
     def answer_file(self, args: Any) -> dict[str, str] | None:
         """``{"name", "type", "text"}`` of an answer as Markdown or JSON (its buttons)."""
-        token, kind = (list(args) + [None, None])[:2] if isinstance(args, list) else (args, "md")
+        token, kind = [*args, None, None][:2] if isinstance(args, list) else (args, "md")
         return self.answers.file(token, kind)
 
     def api_ask(self, question: str, k: int | None = None,

@@ -20,7 +20,6 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-
 FILE_MAX_AGE_S = 3600  # downloads (ours and Gradio's cached copies) live an hour
 
 

@@ -35,8 +35,15 @@ from ..evaluation import reports
 from ..evaluation.runner import Loaded, load_set
 from ..qa import Assistant, Model, validate_question
 from .eval_render import EVAL_EMPTY, render_eval_error, render_eval_result
-from .eval_sets import EVALS, LIBRARY_CHOICE, UPLOAD, library_assistant, library_set
-from .eval_sets import shipped_path, shipped_sets
+from .eval_sets import (
+    EVALS,
+    LIBRARY_CHOICE,
+    UPLOAD,
+    library_assistant,
+    library_set,
+    shipped_path,
+    shipped_sets,
+)
 
 log = logging.getLogger(__name__)
 
