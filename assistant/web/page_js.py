@@ -10,7 +10,8 @@
   Escape hides it;
 - the buttons under an answer copy it (as Markdown) or download it as Markdown or JSON,
   named after the question and the date, and say what they did;
-- at phone width the example questions fold away.
+- at phone width the example questions fold away, and the timeline's plot (which
+  scrolls sideways there) can be reached and scrolled with the keyboard.
 
 ``FEEDBACK_JS`` shows "Saved" (or "Not saved") beside the thumbs of the answer whose
 feedback the server wrote. ``COUNTER_JS`` keeps the characters-left counter under the
@@ -115,6 +116,17 @@ if (!gs.ready) {
     if (e.key !== 'Escape') return;
     document.querySelectorAll('a.gs-cite').forEach((a) => a.classList.add('gs-tip-off'));
   });
+  // The timeline's plot scrolls sideways on a phone: let the keyboard reach and scroll it.
+  const reach = () => {
+    const plot = document.getElementById('gs-tl-plot');
+    if (plot && !plot.hasAttribute('tabindex')) {
+      plot.tabIndex = 0;
+      plot.setAttribute('role', 'region');
+      plot.setAttribute('aria-label', 'Timeline plot (scrolls sideways)');
+    }
+  };
+  new MutationObserver(reach).observe(document.body, {childList: true, subtree: true});
+  reach();
   if (window.matchMedia('(max-width: 640px)').matches) {
     const fold = () => {
       const head = document.querySelector('#gs-examples-box > button.label-wrap.open, '

@@ -2,7 +2,8 @@
 
 Colours: every text colour here meets 4.5:1 on white (the subdued grey #4b5563 is 7.6:1,
 the accent #9a3412 on the highlight #fde68a 6.6:1); focus rings are 3 px of #1d4ed8
-(6.7:1). Below 640 px the chat's two columns become one, in reading order: the question
+(6.7:1; gradio's own textarea rule removes outlines with !important, so ours
+is !important too). Below 640 px the chat's two columns become one, in reading order: the question
 box, the conversation, its sources, then the examples and settings (folded by the page's
 script); the timeline's plot scrolls sideways at a readable size.
 """
@@ -65,7 +66,7 @@ a.gs-cite.gs-tip-off .gs-tip {{ display: none; }}
                clip: rect(0 0 0 0); white-space: nowrap; }}
 .message-row:has(.gs-error) + .message-buttons {{ display: none !important; }}
 #gs-question textarea:focus, #gs-question textarea:focus-visible {{
-    outline: 3px solid var(--gs-focus); outline-offset: 2px; }}
+    outline: 3px solid var(--gs-focus) !important; outline-offset: 2px; }}
 #gs-counter p {{ margin: 0; color: var(--gs-subdued); font-size: .85rem; }}
 #gs-counter p.gs-over {{ color: #b91c1c; font-weight: 600; }}
 .gs-docs {{ width: 100%; border-collapse: collapse; }}
@@ -84,6 +85,7 @@ a.gs-cite.gs-tip-off .gs-tip {{ display: none; }}
 .gs-eval-help {{ font-size: .9rem; }}
 .gs-eval-help code {{ font-size: .85rem; }}
 #gs-tl-plot {{ overflow-x: auto !important; }}
+#gs-tl-plot:focus-visible {{ outline: 3px solid var(--gs-focus); outline-offset: 2px; }}
 #gs-counter {{ padding: 0 .2rem; }}
 .tab-container button[role="tab"].selected {{ color: var(--gs-accent); }}
 footer, footer a, footer button, footer .show-api {{ color: var(--gs-subdued) !important; }}
