@@ -130,11 +130,11 @@ def _segment(text: str, cited: Citation | None, later: bool) -> str:
     (Nov 2019):", as the answerer writes it) starts a new line, in bold."""
     if cited is not None:
         intro = source_intro(cited)
-        stripped = text.lstrip()
-        if stripped.startswith(intro):
-            rest = stripped[len(intro):]
-            return (f'{"<br>" if later else ""}<strong class="gs-from">{escape_chat(intro)}'
-                    f"</strong>{escape_chat(rest)}")
+        at = text.find(intro)
+        if at >= 0 and text[:at].strip() in ("", "."):  # after a short answer's "[1]."
+            lead, rest = text[:at].rstrip(), text[at + len(intro):]
+            return (f'{escape_chat(lead)}{"<br>" if later else ""}<strong class="gs-from">'
+                    f"{escape_chat(intro)}</strong>{escape_chat(rest)}")
     return escape_chat(text)
 
 

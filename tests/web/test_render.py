@@ -208,6 +208,10 @@ def test_answers_from_several_sources_start_each_source_on_its_own_line() -> Non
     intros = [e.text for e in with_class(html, "gs-from")]
     assert intros == ["From Mishra (Nov 2019):", "From Matsuo (Aug 2020):"]
     assert html.count("<br>") == 2  # before the second source and before the timings
+    short = r.chat_text(answer(text=f"**30** [1]. {text}", short_answer="30",
+                               citations=(mishra, matsuo)), "tok")
+    assert [e.text for e in with_class(short, "gs-from")] == intros
+    assert "</a>.<br><strong" in short  # the short answer, then Mishra on a new line
 
 
 def test_short_answer_is_bold_and_its_marker_linked() -> None:
