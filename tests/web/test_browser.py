@@ -110,6 +110,9 @@ def test_conversation_answer_follow_up_and_abstention(chat_page: ChatPage, serve
     marks = chat_page.page.locator("#gs-sources mark").evaluate_all(  # less their "[n]"
         "marks => marks.map(m => m.textContent.replace(/^\\[\\d+\\]\\s*/, ''))")
     assert marks and all(m.strip() and m.strip() in reply for m in marks)
+    chat_page.page.wait_for_function(  # the counter follows the box the server emptied
+        "document.querySelector('#gs-count').textContent === '2,000 characters left'",
+        timeout=5_000)
     shot = tmp_path / "answer.png"
     chat_page.page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
