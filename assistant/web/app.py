@@ -23,28 +23,22 @@ from typing import Any
 
 import gradio as gr
 
-from ..config import MODES, Settings
+from ..config import MAX_QUESTION_CHARS, MODES, Settings
 from ..errors import AssistantError, UsageError
 from ..evaluation.feedback import CITATION_KEYS, append_entry, make_entry
 from ..library.folder import library_lock
 from ..qa import Answer, Assistant
+from .cards import EMPTY_PANEL, ERROR_PANEL, GONE_PANEL, render_sources
 from .documents import Desk
 from .documents_tab import DocumentsTab, build_documents_tab, wire_documents
 from .downloads import FILE_MAX_AGE_S, Downloads
 from .eval_tab import EvalTab, build_eval_tab
 from .examples import Examples
+from .export import Answers
 from .guard import hold_while_gated
 from .jobs import IndexWatcher
-from .render import (
-    EMPTY_PANEL,
-    answer_markdown,
-    chat_text,
-    error_text,
-    escape_html,
-    render_library,
-    render_sources,
-    user_text,
-)
+from .page_js import COUNTER_JS, FEEDBACK_JS, PANEL_JS
+from .render import chat_text, error_text, escape_html, render_library, user_text
 from .timeline_tab import TimelineTab, build_timeline_tab, offer_button, wire_offer
 
 log = logging.getLogger(__name__)
@@ -99,11 +93,21 @@ def ask_in_session(assistant: Assistant, session: dict[str, Any], question: str,
     return {**session, "questions": questions}, answer
 
 
-def remember_answer(session: dict[str, Any], index: int, answer: Answer) -> dict[str, Any]:
-    """The session with ``answer`` filed under its chat message index (recent ones only)."""
-    answers = {**session.get("answers", {}), str(index): feedback_record(answer)}
+def remember_answer(session: dict[str, Any], index: int, answer: Answer,
+                    token: str = "") -> dict[str, Any]:
+    """The session with ``answer`` filed under its chat message index (recent ones only),
+    with the token its bubble carries; the last question was answered."""
+    record = {**feedback_record(answer), "token": token}
+    answers = {**session.get("answers", {}), str(index): record}
     recent = sorted(answers, key=int)[-KEEP_ANSWERS:]
-    return {**session, "answers": {key: answers[key] for key in recent}}
+    return {**session, "answers": {key: answers[key] for key in recent}, "failed": False}
+
+
+def feedback_note(token: str, saved: bool, count: int) -> str:
+    """What the page shows beside the thumbs of the answer ``token`` names."""
+    text = "Saved" if saved else "Not saved"
+    return (f'<span class="gs-fb" data-token="{escape_html(token)}" data-saved='
+            f'"{"yes" if saved else "no"}" data-count="{count}">{text}</span>')
 
 
 class ChatApp:
@@ -113,7 +117,9 @@ class ChatApp:
                  examples: Examples | None = None) -> None:
         self.assistant = assistant
         self.settings = settings
-        self.downloads = Downloads()
+        self.downloads = Downloads()  # the Evaluate tab's reports
+        self.answers = Answers()  # for each answer's buttons and citation links
+        self._notes = 0
         self.examples = examples or Examples(assistant)
         # `assistant add` (or another process) may swap the index: see it before answering.
         self.watcher = IndexWatcher(assistant)
@@ -144,18 +150,35 @@ class ChatApp:
         try:
             session, answer = ask_in_session(self.assistant, session, question, k, mode)
         except AssistantError as exc:
-            chat.append({"role": "assistant", "content": error_text(str(exc))})
-            return question, chat, session, *_SKIP
+            return self._failed(question, chat, session, str(exc))
         except Exception:  # never show a traceback in the page
             log.exception("Answering %r failed", question[:200])
-            chat.append({"role": "assistant", "content": error_text(
-                "Something went wrong while answering; the error was logged. Please try again.")})
-            return question, chat, session, *_SKIP
-        chat.append({"role": "assistant", "content": chat_text(answer)})
-        session = remember_answer(session, len(chat) - 1, answer)
-        md_path, json_path = self.downloads.write(answer)
-        panel = render_sources(answer, self.documents)
-        return "", chat, session, panel, answer_markdown(answer), md_path, json_path
+            return self._failed(question, chat, session, "Something went wrong while "
+                                "answering; the error was logged. Please try again.")
+        token = self.answers.add(answer)
+        chat.append({"role": "assistant", "content": chat_text(answer, token)})
+        session = remember_answer(session, len(chat) - 1, answer, token)
+        return "", chat, session, render_sources(answer, self.documents, token)
+
+    @staticmethod
+    def _failed(question: str, chat: list[dict[str, Any]], session: dict[str, Any],
+                message: str) -> Outputs:
+        """An error bubble (no thumbs, no buttons); the previous answer's sources go."""
+        chat.append({"role": "assistant", "content": error_text(message)})
+        return question, chat, {**session, "failed": True}, ERROR_PANEL
+
+    def answer_sources(self, token: Any) -> str:
+        """The sources panel of an earlier answer of the page (a click on its citation)."""
+        token = token[0] if isinstance(token, list) and token else token
+        found = self.answers.get(token)
+        if found is None:
+            return GONE_PANEL
+        return render_sources(found[0], self.documents, str(token), earlier=True)
+
+    def answer_file(self, args: Any) -> dict[str, str] | None:
+        """``{"name", "type", "text"}`` of an answer as Markdown or JSON (its buttons)."""
+        token, kind = [*args, None, None][:2] if isinstance(args, list) else (args, "md")
+        return self.answers.file(token, kind)
 
     def api_ask(self, question: str, k: int | None = None,
                 mode: str | None = None) -> dict[str, Any]:
@@ -172,23 +195,25 @@ class ChatApp:
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
-    def like(self, session: dict[str, Any] | None, data: gr.LikeData) -> None:
-        """Append a thumbs up/down on an answer to the feedback log."""
+    def like(self, session: dict[str, Any] | None, data: gr.LikeData) -> Any:
+        """Append a thumbs up/down on an answer to the feedback log; the note the page
+        shows beside the thumbs ("Saved", or "Not saved")."""
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
         record = (session or {}).get("answers", {}).get(str(index))
         if record is None or not isinstance(data.liked, bool):
-            return
+            return gr.skip()
+        entry = {k: v for k, v in record.items() if k != "token"}
+        self._notes += 1
         try:
-            append_entry(self.settings.feedback_log, make_entry(record, data.liked))
+            append_entry(self.settings.feedback_log, make_entry(entry, data.liked))
         except AssistantError as exc:
             log.error("%s", exc)
-            gr.Warning("Your feedback could not be saved.")
-        else:
-            gr.Info("Thanks, your feedback was saved.")
+            return feedback_note(record.get("token", ""), False, self._notes)
+        return feedback_note(record.get("token", ""), True, self._notes)
 
     def clear(self) -> Outputs:
         """Everything back to a fresh conversation (the chat's outputs, in order)."""
-        return "", [], new_session(), EMPTY_PANEL, "", None, None
+        return "", [], new_session(), EMPTY_PANEL
 
     def library(self) -> str:
         data = self.assistant.data
@@ -206,45 +231,54 @@ class ChatApp:
         return self.library()
 
 
-_SKIP = tuple(gr.skip() for _ in range(4))
-
-
 def _chat_column(chat_app: ChatApp) -> dict[str, Any]:
     c: dict[str, Any] = {}
     c["chatbot"] = gr.Chatbot(
-        label="Conversation", elem_id="gs-chat", height=460, render_markdown=False,
-        sanitize_html=True, latex_delimiters=[], allow_tags=False, buttons=[],
-        placeholder="Ask a question about the documents in the library.")
-    c["question"] = gr.Textbox(show_label=False, elem_id="gs-question", max_lines=6,
+        label="Conversation", show_label=False, elem_id="gs-chat", height=460,
+        render_markdown=False, sanitize_html=True, latex_delimiters=[], allow_tags=False,
+        buttons=[], placeholder="Ask a question about the documents in the library.")
+    c["question"] = gr.Textbox(label="Question", show_label=False, elem_id="gs-question",
+                               max_lines=6, autofocus=True,
                                placeholder="Type a question and press Enter")
-    with gr.Row():
+    gr.HTML(counter_html(), elem_id="gs-counter", js_on_load=COUNTER_JS)
+    with gr.Row(elem_id="gs-buttons"):
         c["ask"] = gr.Button("Ask", variant="primary", elem_id="gs-ask")
         c["clear"] = gr.Button("Clear chat", elem_id="gs-clear")
-    c["examples"] = gr.Dataset(components=[c["question"]], type="index",
-                               samples=[[q] for q in chat_app.examples.current()],
-                               label="Example questions (click to ask)", elem_id="gs-examples")
-    with gr.Accordion("Settings", open=False):
+    with gr.Accordion("Example questions (click one to ask it)", open=True,
+                      elem_id="gs-examples-box"):
+        c["examples"] = gr.Dataset(components=[c["question"]], type="index",
+                                   samples=[[q] for q in chat_app.examples.current()],
+                                   label="Example questions", show_label=False,
+                                   elem_id="gs-examples")
+    with gr.Accordion("Settings", open=False, elem_id="gs-settings"):
         c["k"] = gr.Slider(1, MAX_K, value=min(chat_app.settings.top_k, MAX_K), step=1,
                            label="Number of passages (k)")
         c["mode"] = gr.Radio(list(MODES), value=chat_app.settings.mode, label="Retrieval mode")
+    c["feedback"] = gr.HTML("", elem_id="gs-feedback", js_on_load=FEEDBACK_JS)
     return c
 
 
-def _sources_column() -> dict[str, Any]:
-    c: dict[str, Any] = {}
-    c["panel"] = gr.HTML(EMPTY_PANEL, elem_id="gs-sources", js_on_load=None)
-    with gr.Accordion("Copy or download the last answer", open=False):
-        c["markdown"] = gr.Textbox(label="Answer and citations (Markdown)", lines=6,
-                                   interactive=False, buttons=["copy"], elem_id="gs-markdown")
-        with gr.Row():
-            c["dl_md"] = gr.DownloadButton("Download Markdown", size="sm", elem_id="gs-dl-md")
-            c["dl_json"] = gr.DownloadButton("Download JSON", size="sm", elem_id="gs-dl-json")
-    return c
+def counter_html(limit: int = MAX_QUESTION_CHARS) -> str:
+    """The counter under the question box (the page's script keeps it up to date)."""
+    return f'<p id="gs-count" data-limit="{limit}">{limit:,} characters left</p>'
+
+
+def _sources_column(chat_app: ChatApp) -> dict[str, Any]:
+    # Server functions are looked up by name and marked by gradio: plain functions.
+    def answer_sources(token: Any) -> str:
+        return chat_app.answer_sources(token)
+
+    def answer_file(args: Any) -> dict[str, str] | None:
+        return chat_app.answer_file(args)
+
+    panel = gr.HTML(EMPTY_PANEL, elem_id="gs-sources", js_on_load=PANEL_JS,
+                    server_functions=[answer_sources, answer_file])
+    return {"panel": panel}
 
 
 def header(settings: Settings) -> str:
     """The page's heading: the title and tagline the settings give (ASSISTANT_TITLE, ...)."""
-    return (f'<div class="gs-header"><h2>{escape_html(settings.title)}</h2>'
+    return (f'<div class="gs-header"><h1>{escape_html(settings.title)}</h1>'
             f"<p>{escape_html(settings.tagline)}</p></div>")
 
 
@@ -257,13 +291,13 @@ def build_app(assistant: Assistant, settings: Settings, desk: Desk | None = None
                    delete_cache=(FILE_MAX_AGE_S, FILE_MAX_AGE_S)) as demo:
         session = gr.State(new_session())
         gr.HTML(header(settings), elem_id="gs-header", js_on_load=None)
-        with gr.Tabs() as tabs:
-            with gr.Tab("Chat", id="chat") as chat_tab, gr.Row():
-                with gr.Column(scale=3):
+        with gr.Tabs(overflow_behavior="wrap") as tabs:
+            with gr.Tab("Chat", id="chat") as chat_tab, gr.Row(elem_id="gs-chat-row"):
+                with gr.Column(scale=3, elem_id="gs-col-chat"):
                     chat = _chat_column(chat_app)
-                with gr.Column(scale=2):
+                with gr.Column(scale=2, elem_id="gs-col-side"):
                     offer = offer_button()
-                    side = _sources_column()
+                    side = _sources_column(chat_app)
             timeline_view = TimelineTab(assistant)
             timeline = build_timeline_tab(timeline_view)
             if desk is not None:
@@ -291,8 +325,7 @@ def _wire(demo: gr.Blocks, chat_app: ChatApp, session: gr.State, chat: dict[str,
     answer_event: dict[str, Any] = {
         "fn": chat_app.respond,
         "inputs": [chat["question"], chat["chatbot"], session, chat["k"], chat["mode"]],
-        "outputs": [chat["question"], chat["chatbot"], session, side["panel"],
-                    side["markdown"], side["dl_md"], side["dl_json"]],
+        "outputs": [chat["question"], chat["chatbot"], session, side["panel"]],
         "concurrency_limit": ANSWER_CONCURRENCY, "concurrency_id": "answer",
         "api_visibility": "private", "show_progress": "minimal",
     }
@@ -301,7 +334,7 @@ def _wire(demo: gr.Blocks, chat_app: ChatApp, session: gr.State, chat: dict[str,
     chat["examples"].click(chat_app.pick_example, inputs=[chat["examples"], session],
                            outputs=[chat["question"]], api_visibility="private",
                            queue=False).then(**answer_event)
-    chat["chatbot"].like(chat_app.like, inputs=[session], outputs=None,
+    chat["chatbot"].like(chat_app.like, inputs=[session], outputs=[chat["feedback"]],
                          api_visibility="private", queue=False)
     chat["clear"].click(chat_app.clear, outputs=answer_event["outputs"],
                         api_visibility="private", queue=False)

@@ -1,4 +1,4 @@
-"""Files a user downloads from the chat (answers, evaluation reports), in a private
+"""Files a user downloads from the Evaluate tab (its reports), in a private
 temporary folder that is pruned by age and removed at exit.
 
 >>> d = Downloads()
@@ -19,9 +19,6 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-
-from ..qa import Answer
-from .render import answer_json_text, answer_markdown
 
 FILE_MAX_AGE_S = 3600  # downloads (ours and Gradio's cached copies) live an hour
 
@@ -48,12 +45,6 @@ class Downloads:
             stem.with_suffix(suffix).write_text(text, encoding="utf-8")
             paths.append(str(stem.with_suffix(suffix)))
         return paths
-
-    def write(self, answer: Answer) -> tuple[str, str]:
-        """The answer as Markdown and JSON; (md path, json path)."""
-        md, js = self.save("gsomia-answer", {".md": answer_markdown(answer),
-                                             ".json": answer_json_text(answer)})
-        return md, js
 
     def prune(self, max_age_s: float = FILE_MAX_AGE_S) -> None:
         """Delete files older than ``max_age_s``."""

@@ -15,8 +15,8 @@ from typing import Any
 from ..evaluation.reports import failures as eval_failures
 from .render import escape_html
 
-EVAL_EMPTY = ('<div class="gs-eval gs-empty"><p>Upload a question set and press “Run '
-              "evaluation”: the metrics and the failing questions will appear here.</p></div>")
+EVAL_EMPTY = ('<div class="gs-eval gs-empty"><p>Choose a question set (or upload one) and press '
+              "“Run evaluation”: the metrics and the failing questions will appear here.</p></div>")
 SHOWN_FAILURES = 100  # the rest are in the downloadable report
 _EVAL_GROUPS = (
     ("Retrieval", (("hit@1", "hit@1"), ("hit@3", "hit@3"), ("hit@5", "hit@5"),
@@ -69,11 +69,11 @@ def render_eval_summary(summary: Mapping[str, float], settings: Mapping[str, Any
             value = (metric_value(name, float(summary.get(name, 0.0)))
                      if metric_applies(name, records) else "n/a")
             first = f'<th rowspan="{len(metrics)}">{group}</th>' if i == 0 else ""
-            rows.append(f'<tr data-metric="{escape_html(name)}">{first}<td>{label}</td>'
-                        f"<td><code>{escape_html(name)}</code></td>"
+            key = "" if label == name else f' <code class="gs-key">{escape_html(name)}</code>'
+            rows.append(f'<tr data-metric="{escape_html(name)}">{first}<td>{label}{key}</td>'
                         f'<td class="gs-num">{value}</td></tr>')
     table = ('<table class="gs-docs gs-metrics"><thead><tr><th>Stage</th><th>Metric</th>'
-             f'<th>Name</th><th>Value</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+             f'<th>Value</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
     return head + table
 
 

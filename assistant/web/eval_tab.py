@@ -1,6 +1,8 @@
-"""App: the "Evaluate" tab, which scores an uploaded question set against the loaded assistant.
+"""App: the "Evaluate" tab, which scores a question set against the loaded assistant.
 
-The user uploads a question set (``.jsonl`` or ``.csv``, or a conversations ``.jsonl``
+The tab lists the shipped question sets and the test library's dev split
+(:mod:`.eval_sets`); choosing one and pressing "Run evaluation" scores it. Or the user
+uploads a question set (``.jsonl`` or ``.csv``, or a conversations ``.jsonl``
 whose lines have ``turns``), exactly as ``assistant eval FILE`` reads it. The file is
 validated first with :mod:`assistant.evaluation`: a bad line, a question the chat
 would refuse, a file over :data:`MAX_UPLOAD_BYTES` or a set over :data:`MAX_QUESTIONS`
@@ -33,6 +35,15 @@ from ..evaluation import reports
 from ..evaluation.runner import Loaded, load_set
 from ..qa import Assistant, Model, validate_question
 from .eval_render import EVAL_EMPTY, render_eval_error, render_eval_result
+from .eval_sets import (
+    EVALS,
+    LIBRARY_CHOICE,
+    UPLOAD,
+    library_assistant,
+    library_set,
+    shipped_path,
+    shipped_sets,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +51,7 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_QUESTIONS = 500  # per run; the command line has no such cap
 EVAL_CONCURRENCY = 1
 SUFFIXES = (".jsonl", ".csv")
+DEFAULT_SET = "gsomia.jsonl"  # chosen at first, when shipped
 Save = Callable[[str, Mapping[str, str]], list[str]]
 Progress = Callable[..., Any]
 
@@ -97,45 +109,78 @@ def run_loaded(assistant: Any, loaded: Loaded, k: int, mode: str,
     return summary, records
 
 
+def _no_reports() -> tuple[Any, Any]:
+    """Nothing to download after a refusal: both buttons disabled."""
+    return gr.update(value=None, interactive=False), gr.update(value=None, interactive=False)
+
+
 class EvalTab:
     """The Evaluate tab's handler, bound to one assistant."""
 
     def __init__(self, assistant: Assistant, settings: Settings, save: Save,
-                 check_k: Callable[[Any], int | None]) -> None:
+                 check_k: Callable[[Any], int | None], evals: Path = EVALS) -> None:
         self.assistant = assistant
         self.settings = settings
         self.save = save  # writes the reports for download; returns their paths
         self.check_k = check_k
+        self.evals = evals
+        self._library: Any = None  # the assistant over the test library's split, once built
 
-    def run(self, upload: Any, k: Any, mode: str | None,
+    def choices(self) -> list[tuple[str, str]]:
+        """(label, value) of every set the tab offers, then uploading one's own."""
+        return [(s.label, s.value) for s in shipped_sets(self.evals)] + [
+            ("Upload a question set (below)", UPLOAD)]
+
+    def run(self, choice: str | None, upload: Any, k: Any, mode: str | None,
             progress: gr.Progress = gr.Progress()) -> tuple[str, Any, Any]:  # noqa: B008
-        """Validate and score the uploaded set: (result HTML, JSON report, Markdown report)."""
-        if not upload:
-            return render_eval_error("Choose a question set (.jsonl or .csv) first."), None, None
-        path = Path(upload if isinstance(upload, str) else getattr(upload, "name", upload))
+        """Validate and score the chosen set: (result HTML, JSON report, Markdown report)."""
+        choice = choice or UPLOAD
+        if choice == UPLOAD and not upload:
+            return render_eval_error("Choose a question set in the list, or upload one "
+                                     "(.jsonl or .csv) first."), *_no_reports()
         try:
             k_value = self.check_k(k) or self.settings.top_k
             if mode and mode not in MODES:
                 raise UsageError(f"Unknown retrieval mode {mode!r}.",
                                  fix=f"Use one of: {', '.join(MODES)}.")
             mode = mode or self.settings.mode
-            loaded = load_upload(path)
-            summary, records = run_loaded(self.assistant, loaded, k_value, mode, progress)
+            name, assistant, loaded = self._load(choice, upload, progress)
+            summary, records = run_loaded(assistant, loaded, k_value, mode, progress)
         except AssistantError as exc:
-            return render_eval_error(str(exc)), None, None
+            return render_eval_error(str(exc)), *_no_reports()
         except Exception:  # never show a traceback in the page
-            log.exception("Evaluating %s failed", path.name)
+            log.exception("Evaluating %s failed", choice)
             return render_eval_error("Something went wrong while evaluating; the error was "
-                                     "logged. Please try again."), None, None
-        settings = {"file": path.name, "mode": mode, "k": k_value,
+                                     "logged. Please try again."), *_no_reports()
+        return self._report(name, assistant, loaded, summary, records, mode, k_value)
+
+    def _load(self, choice: str, upload: Any, progress: Progress) -> tuple[str, Any, Loaded]:
+        """(name shown, assistant to ask, loaded set) of the choice."""
+        if choice == UPLOAD:
+            path = Path(upload if isinstance(upload, str) else getattr(upload, "name", upload))
+            return path.name, self.assistant, load_upload(path)
+        if choice == LIBRARY_CHOICE:
+            library, loaded = library_set(self.evals)
+            if self._library is None or self._library.status().state != "fresh":
+                work = Path(self.settings.index).parent / ".assistant-cache" / "library-dev"
+                self._library = library_assistant(
+                    self.assistant, library, work, lambda m: progress(0.0, desc=m))
+            return "test library, dev split", self._library, loaded
+        return choice, self.assistant, load_set(shipped_path(choice, self.evals))
+
+    def _report(self, name: str, assistant: Any, loaded: Loaded, summary: dict[str, float],
+                records: list[dict[str, Any]], mode: str, k_value: int) -> tuple[str, Any, Any]:
+        settings = {"file": name, "mode": mode, "k": k_value,
                     "threshold": Model.fitted().threshold,
-                    "chunk_words": int(getattr(self.assistant.settings, "chunk_words", 0))}
+                    "chunk_words": int(getattr(assistant.settings, "chunk_words", 0))}
         report = reports.json_report(summary, settings, records)
         json_path, md_path = self.save("gsomia-eval", {
             ".json": _json_text(report),
             ".md": reports.markdown_report(summary, settings, records)})
         expected = [q.answers for q in loaded[1]]
-        return render_eval_result(summary, settings, records, expected), json_path, md_path
+        return (render_eval_result(summary, settings, records, expected),
+                gr.update(value=json_path, interactive=True),
+                gr.update(value=md_path, interactive=True))
 
 
 def _json_text(report: Mapping[str, Any]) -> str:
@@ -144,27 +189,47 @@ def _json_text(report: Mapping[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
+FORMAT_HELP = (
+    "**Your own set**: a `.jsonl` file with one JSON object per line, "
+    '`{"id": "q1", "question": "...", "answers": ["..."], "evidence": ["..."], '
+    '"answerable": true}` (`answers`: any one found in the answer makes it correct; '
+    "`evidence`: the passages' words that answer it; `answerable: false` for a question the "
+    "documents do not answer), or the same columns in a `.csv` with lists separated by `|`, "
+    'or conversations (`.jsonl` lines `{"id": "c1", "turns": [...]}`, each turn a question '
+    f"as above). Up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB and {MAX_QUESTIONS} questions "
+    "per run.")
+
+
 def build_eval_tab(tab: EvalTab, max_k: int) -> None:
     """The tab's components and its one event (call inside ``gr.Tab``)."""
     gr.Markdown(
-        "Score a question set against this assistant, as `assistant eval` does: one JSON "
-        "object per line with `id`, `question`, `answers`, `evidence`, `answerable` "
-        "(.jsonl), the same columns in a .csv (lists separated by `|`), or conversations "
-        f"(.jsonl lines with `turns`). Up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB and "
-        f"{MAX_QUESTIONS} questions per run.")
+        "Score a question set against this assistant, as `assistant eval` does. The sets "
+        "listed ship with the assistant; those written for another article "
+        "(`intents/third*`) mostly fail against a library without it.")
+    choices = tab.choices()
     with gr.Row():
-        upload = gr.File(label="Question set (.jsonl or .csv)", file_types=list(SUFFIXES),
-                         type="filepath", elem_id="gs-eval-file", height=140)
-        with gr.Column():
+        with gr.Column(scale=3):
+            first = next((v for _, v in choices if v == DEFAULT_SET), choices[0][1])
+            choice = gr.Dropdown(choices, value=first, label="Question set",
+                                 elem_id="gs-eval-set")
             k = gr.Slider(1, max_k, value=min(tab.settings.top_k, max_k), step=1,
                           label="Number of passages (k)", elem_id="gs-eval-k")
             mode = gr.Radio(list(MODES), value=tab.settings.mode, label="Retrieval mode",
                             elem_id="gs-eval-mode")
             run = gr.Button("Run evaluation", variant="primary", elem_id="gs-eval-run")
+        with gr.Column(scale=2):
+            upload = gr.File(label="Or upload a question set (.jsonl or .csv)",
+                             file_types=list(SUFFIXES), type="filepath",
+                             elem_id="gs-eval-file", height=140)
+            gr.Markdown(FORMAT_HELP, elem_id="gs-eval-format", elem_classes=["gs-eval-help"])
     result = gr.HTML(EVAL_EMPTY, elem_id="gs-eval-result", js_on_load=None)
     with gr.Row():
-        dl_json = gr.DownloadButton("Download JSON report", size="sm", elem_id="gs-eval-json")
-        dl_md = gr.DownloadButton("Download Markdown report", size="sm", elem_id="gs-eval-md")
-    run.click(tab.run, inputs=[upload, k, mode], outputs=[result, dl_json, dl_md],
+        dl_json = gr.DownloadButton("Download JSON report", size="sm", elem_id="gs-eval-json",
+                                    interactive=False)
+        dl_md = gr.DownloadButton("Download Markdown report", size="sm", elem_id="gs-eval-md",
+                                  interactive=False)
+    # An upload chooses itself; the reports wait for a run.
+    upload.upload(lambda: UPLOAD, outputs=[choice], api_visibility="private", queue=False)
+    run.click(tab.run, inputs=[choice, upload, k, mode], outputs=[result, dl_json, dl_md],
               concurrency_limit=EVAL_CONCURRENCY, concurrency_id="evaluate",
               api_visibility="private", show_progress="full")

@@ -14,19 +14,31 @@ Gradio fills with the raw message string) read naturally.
 
 >>> escape_chat("[x](javascript:alert(1)) <b>")
 '[x]&#40;javascript:alert(1)) &lt;b&gt;'
->>> highlight("Seoul left. Tokyo stayed.", 12, 25)
-'Seoul left. <mark>Tokyo stayed.</mark>'
+
+Citation markers become links to their sentence in the sources panel (``cards``), the
+short answer is bold, and an answer quoting several sources starts each source's
+sentences on a new line:
+
+>>> from assistant.qa import Citation
+>>> c = Citation(1, "d", "T", "Ann Lee", "P", "2019-11", "It ended.", 0, 9, "It ended.", 0, 1,
+...              "d#0")
+>>> html = linked_answer(Answer("Q?", "It ended. [1]", False, (c,), ()), "tok")
+>>> html.split('<span class="gs-tip"')[0]
+'It ended. <a class="gs-cite" href="#gs-c-tok-1">[1]'
+>>> html.split('role="tooltip">')[1]
+'<span class="gs-tip-q">It ended.</span><span class="gs-tip-s">T · November 2019</span></span></a>'
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..ingest import Document, date_label
 from ..qa import Answer, Citation
+from ..qa.answering import short_date, source_label
 
 # One pass of str.translate, so an entity is never escaped twice. For the HTML panels,
 # besides the five HTML specials, template syntax ($ { } ` \\) becomes entities too.
@@ -36,9 +48,7 @@ _HTML_TABLE = str.maketrans({**_HTML, **_TEMPLATE})
 _CHAT_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _LINK_FORMS = (("](", "]&#40;"), ("]:", "]&#58;"))
 _PREVIEW_CHARS = 500
-
-EMPTY_PANEL = ('<div class="gs-panel gs-empty"><p>Ask a question: the passages it cites will '
-               "appear here, with the quoted sentence highlighted.</p></div>")
+_TIP_CHARS = 300  # a preview longer than this is cut
 
 
 class StatusLike(Protocol):
@@ -69,101 +79,6 @@ def safe_url(url: str) -> str:
     return url if url.lower().startswith(("https://", "http://")) and " " not in url else ""
 
 
-def highlight(passage: str, start: int, end: int) -> str:
-    """The passage, escaped, with ``passage[start:end]`` wrapped in ``<mark>``."""
-    if not 0 <= start < end <= len(passage):
-        return escape_html(passage)
-    before, quote, after = passage[:start], passage[start:end], passage[end:]
-    return f"{escape_html(before)}<mark>{escape_html(quote)}</mark>{escape_html(after)}"
-
-
-def quote_span(citation: Citation) -> tuple[int, int]:
-    """Where the quote sits inside its passage; (-1, -1) when it cannot be found."""
-    start = citation.start - citation.passage_start
-    end = start + len(citation.quote)
-    if start >= 0 and citation.passage[start:end] == citation.quote:
-        return start, end
-    found = citation.passage.find(citation.quote)
-    return (found, found + len(citation.quote)) if found >= 0 else (-1, -1)
-
-
-def _meta_line(parts: Sequence[str]) -> str:
-    return " · ".join(escape_html(p) for p in parts if p)
-
-
-def _link(url: str) -> str:
-    href = safe_url(url)
-    if not href:
-        return ""
-    return (f'<a class="gs-link" href="{escape_html(href)}" target="_blank" '
-            'rel="noopener noreferrer nofollow">Open the original</a>')
-
-
-def citation_card(citation: Citation) -> str:
-    """One card: marker, title, author, publisher, date, paragraph, highlighted passage.
-
-    A citation of a whole document (a question about the article itself) shows its
-    metadata record, or its byline, marked as such.
-    """
-    if citation.kind == "document":
-        return _document_card(citation)
-    start, end = quote_span(citation)
-    passage = highlight(citation.passage, start, end)
-    if start < 0:  # never hide the quote, even if the offsets disagree
-        passage = f"<mark>{escape_html(citation.quote)}</mark><br>{passage}"
-    meta = _meta_line([citation.author, citation.publisher, date_label(citation.date),
-                       f"paragraph {citation.paragraph}"])
-    return (f'<article class="gs-card" data-marker="{citation.marker}">'
-            f'<div class="gs-card-head"><span class="gs-marker">[{citation.marker}]</span> '
-            f'<span class="gs-title">{escape_html(citation.title)}</span></div>'
-            f'<div class="gs-meta">{meta}</div>'
-            f'<blockquote class="gs-passage">{passage}</blockquote>{_link(citation.url)}'
-            "</article>")
-
-
-def _document_card(citation: Citation) -> str:
-    meta = _meta_line([citation.author, citation.publisher, date_label(citation.date)])
-    where = "the article's byline" if citation.start >= 0 else "the article's metadata"
-    return (f'<article class="gs-card gs-doc" data-marker="{citation.marker}" '
-            f'data-kind="document"><div class="gs-card-head"><span class="gs-marker">'
-            f'[{citation.marker}]</span> <span class="gs-title">{escape_html(citation.title)}'
-            f'</span> <span class="gs-kind">document</span></div>'
-            f'<div class="gs-meta">{meta}</div><blockquote class="gs-passage">'
-            f"<mark>{escape_html(citation.quote)}</mark></blockquote>"
-            f'<div class="gs-meta">Cited from {where}.</div>{_link(citation.url)}</article>')
-
-
-def passage_item(passage: Any, documents: Mapping[str, Document]) -> str:
-    """One uncited retrieved passage, with its document's title and date."""
-    doc = documents.get(passage.source_id)
-    title = doc.title if doc else passage.source_id
-    meta = _meta_line([title, date_label(doc.date) if doc else ""])
-    return (f'<li class="gs-other"><div class="gs-meta">{meta}</div>'
-            f'<div class="gs-passage-text">{escape_html(passage.text)}</div></li>')
-
-
-def _passage_list(passages: Sequence[Any], documents: Mapping[str, Document]) -> str:
-    return "<ol>" + "".join(passage_item(p, documents) for p in passages) + "</ol>"
-
-
-def render_sources(answer: Answer, documents: Mapping[str, Document]) -> str:
-    """The sources panel for one answer (citation cards, or the abstention)."""
-    if answer.abstained:
-        closest = _passage_list(answer.passages, documents)
-        return ('<div class="gs-panel"><p class="gs-abstain">The sources do not answer this '
-                "question, so nothing is cited.</p>"
-                f'<details class="gs-closest"><summary>Closest passages ({len(answer.passages)}) '
-                f"— not an answer</summary>{closest}</details></div>")
-    cited = {c.chunk_id for c in answer.citations}
-    others = [p for p in answer.passages if p.chunk_id not in cited]
-    cards = "".join(citation_card(c) for c in answer.citations)
-    more = ""
-    if others:
-        more = (f'<details class="gs-others"><summary>Other passages ({len(others)})</summary>'
-                f"{_passage_list(others, documents)}</details>")
-    return f'<div class="gs-panel"><h3 class="gs-heading">Sources</h3>{cards}{more}</div>'
-
-
 def timings_line(timings: Mapping[str, float]) -> str:
     """The muted per-stage timings under an answer."""
     retrieval = float(timings.get("retrieval_ms", 0.0))
@@ -172,24 +87,84 @@ def timings_line(timings: Mapping[str, float]) -> str:
             f"answering {answering:.1f} ms</span>")
 
 
-def chat_text(answer: Answer) -> str:
-    """The assistant's chat bubble: the answer with its [n] markers, then the timings."""
+def chat_text(answer: Answer, token: str = "") -> str:
+    """The assistant's chat bubble: the answer with each ``[n]`` a link to its sentence in
+    the sources panel (with a preview of the quote, title and date), each source's
+    sentences on their own line under "From Name (date):", the timings, and the buttons
+    that copy and download it (``token`` names the answer to the page's script)."""
     if answer.abstained:
         body = escape_chat("The sources do not answer this question. The closest passages "
                            "are listed beside the chat, marked as not an answer.")
     else:
-        body = _with_short_answer(answer)
-    return f"{body}<br>{timings_line(answer.timings_ms)}"
+        body = linked_answer(answer, token)
+    actions = _actions(token) if token else ""
+    return f'<div class="gs-answer">{body}<br>{timings_line(answer.timings_ms)}{actions}</div>'
 
 
-def _with_short_answer(answer: Answer) -> str:
-    """The answer escaped, its leading short answer ("**2016** [1]. ") shown in bold."""
+def linked_answer(answer: Answer, token: str) -> str:
+    """The answer text, escaped, with its markers linked and its short answer in bold."""
+    text, head = answer.text, ""
     short = answer.short_answer
-    head = f"**{short}** "
-    if not short or not answer.text.startswith(head):
-        return escape_chat(answer.text)
-    rest = answer.text[len(head):]
-    return f'<strong class="gs-short">{escape_chat(short)}</strong> {escape_chat(rest)}'
+    if short and text.startswith(f"**{short}** "):
+        head = f'<strong class="gs-short">{escape_chat(short)}</strong> '
+        text = text[len(short) + 5:]
+    by_marker = {c.marker: c for c in answer.citations}
+    several = len({c.source_id for c in answer.citations}) > 1
+    pieces = _MARKER.split(text)
+    out = [head]
+    for i, piece in enumerate(pieces):
+        if i % 2:  # a marker
+            cited = by_marker.get(int(piece))
+            out.append(citation_link(cited, token) if cited else escape_chat(f"[{piece}]"))
+        else:
+            following = by_marker.get(int(pieces[i + 1])) if i + 1 < len(pieces) else None
+            out.append(_segment(piece, following if several else None, bool(i)))
+    return "".join(out)
+
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def _segment(text: str, cited: Citation | None, later: bool) -> str:
+    """Text between markers; an introduction of the next sentence's source ("From Mishra
+    (Nov 2019):", as the answerer writes it) starts a new line, in bold."""
+    if cited is not None:
+        intro = source_intro(cited)
+        at = text.find(intro)
+        if at >= 0 and text[:at].strip() in ("", "."):  # after a short answer's "[1]."
+            lead, rest = text[:at].rstrip(), text[at + len(intro):]
+            return (f'{escape_chat(lead)}{"<br>" if later else ""}<strong class="gs-from">'
+                    f"{escape_chat(intro)}</strong>{escape_chat(rest)}")
+    return escape_chat(text)
+
+
+def source_intro(citation: Citation) -> str:
+    """How the answerer introduces a source's sentences: "From Matsuo (Aug 2020):"."""
+    doc = Document(id=citation.source_id, path="", title=citation.title, text="",
+                   author=citation.author, publisher=citation.publisher)
+    when = short_date(citation.date)
+    name = source_label(doc)
+    return f"From {name} ({when}):" if when else f"From {name}:"
+
+
+def citation_link(citation: Citation, token: str) -> str:
+    """``[n]`` as a link to its highlighted sentence, with a preview shown on hover and
+    focus: the quoted sentence, the title and the date."""
+    quote = " ".join(citation.quote.split())
+    if len(quote) > _TIP_CHARS:
+        quote = quote[:_TIP_CHARS].rstrip() + " …"
+    source = " · ".join(x for x in (citation.title, date_label(citation.date)) if x)
+    return (f'<a class="gs-cite" href="#gs-c-{token}-{citation.marker}">[{citation.marker}]'
+            f'<span class="gs-tip" role="tooltip"><span class="gs-tip-q">{escape_chat(quote)}'
+            f'</span><span class="gs-tip-s">{escape_chat(source)}</span></span></a>')
+
+
+def _actions(token: str) -> str:
+    buttons = "".join(f'<button type="button" class="gs-act gs-act-{kind}">{label}</button>'
+                      for kind, label in (("copy", "Copy"), ("md", "Markdown"),
+                                          ("json", "JSON")))
+    return (f'<span class="gs-actions" id="gs-a-{token}">{buttons}'
+            '<span class="gs-act-status" role="status"></span></span>')
 
 
 def user_text(question: str) -> str:
@@ -201,29 +176,6 @@ def user_text(question: str) -> str:
 def error_text(message: str) -> str:
     """A friendly chat bubble for a refused or failed question."""
     return f'<span class="gs-error">{escape_chat(message)}</span>'
-
-
-def answer_markdown(answer: Answer) -> str:
-    """The answer and its citations as a Markdown document (for copy and download)."""
-    lines = [f"# {answer.question}", "", answer.text, ""]
-    if answer.abstained:
-        lines += ["## Closest passages (not an answer)", ""]
-        lines += [f"- {p.text}" for p in answer.passages]
-    else:
-        lines += ["## Sources", ""]
-        for c in answer.citations:
-            meta = ", ".join(x for x in (c.title, c.author, c.publisher, date_label(c.date)) if x)
-            url = f" <{c.url}>" if safe_url(c.url) else ""
-            lines.append(f'[{c.marker}] "{c.quote}" — {meta}, paragraph {c.paragraph}.{url}')
-    t = answer.timings_ms
-    lines += ["", f"_Retrieval {t.get('retrieval_ms', 0):.1f} ms, "
-                  f"answering {t.get('answer_ms', 0):.1f} ms._", ""]
-    return "\n".join(lines)
-
-
-def answer_json_text(answer: Answer) -> str:
-    """The answer as ``assistant ask --json`` prints it."""
-    return json.dumps(answer.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
 def built_label(created_at: str) -> str:
@@ -267,35 +219,3 @@ def render_library(documents: Sequence[Document], chunk_counts: Mapping[str, int
                    ("Title", "Author", "Publisher", "Date", "Passages", "Link"))
     table = f'<table class="gs-docs"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
     return f'<div class="gs-library">{render_status(status)}{table}</tbody></table></div>'
-
-
-CSS = """
-.gs-panel { font-size: 0.95rem; }
-.gs-heading { margin: 0 0 .5rem 0; }
-.gs-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
-           padding: .6rem .8rem; margin-bottom: .6rem; }
-.gs-card-head { font-weight: 600; }
-.gs-marker { color: var(--color-accent); margin-right: .25rem; }
-.gs-meta { color: var(--body-text-color-subdued); font-size: .85rem; margin: .2rem 0; }
-.gs-passage { margin: .4rem 0 0 0; padding-left: .6rem;
-              border-left: 3px solid var(--border-color-primary); }
-.gs-passage mark { background: #fde68a; color: inherit; padding: 0 .1rem; }
-.gs-abstain { font-weight: 600; }
-.gs-others summary, .gs-closest summary { cursor: pointer; font-weight: 600; }
-.gs-other { margin-bottom: .5rem; }
-.gs-timings { color: var(--body-text-color-subdued); font-size: .75rem; }
-.gs-error { color: var(--error-text-color, #b91c1c); }
-.gs-docs { width: 100%; border-collapse: collapse; }
-.gs-docs th, .gs-docs td { border-bottom: 1px solid var(--border-color-primary);
-                           padding: .35rem .5rem; text-align: left; vertical-align: top; }
-.gs-metrics .gs-num { font-variant-numeric: tabular-nums; text-align: right; }
-.gs-fail { border-bottom: 1px solid var(--border-color-primary); padding: .3rem 0; }
-.gs-fail summary { cursor: pointer; } .gs-why { color: #b45309; }
-.gs-fresh { color: #15803d; } .gs-stale, .gs-missing { color: #b45309; }
-#gs-docs-status { min-height: 4rem; }
-.gs-outcome .gs-ok { color: #15803d; } .gs-outcome p { margin: .2rem 0; }
-.gs-count { color: var(--body-text-color-subdued); margin: .2rem 0; }
-.gs-header h2 { margin: 0 0 .2rem 0; } .gs-header p { margin: 0; }
-.gs-kind { font-weight: 400; font-size: .75rem; border: 1px solid var(--border-color-primary);
-           border-radius: 4px; padding: 0 .3rem; margin-left: .3rem; }
-"""

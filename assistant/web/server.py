@@ -32,7 +32,7 @@ from .examples import Examples
 from .guard import RequestGuard
 from .mcp_mount import ROUTE as MCP_ROUTE
 from .mcp_mount import McpEndpoint
-from .render import CSS
+from .styles import ACCENT, CSS, PRIMARY, SUBDUED
 from .workers import make_backend
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,14 @@ def display_url(host: str, port: int) -> str:
 
 def _theme() -> gr.themes.Base:
     """The default look with the system's fonts: nothing is fetched, every glyph renders."""
-    return gr.themes.Default(font=["system-ui", "ui-sans-serif", "sans-serif"],
-                             font_mono=["ui-monospace", "monospace"])
+    theme = gr.themes.Default(font=["system-ui", "ui-sans-serif", "sans-serif"],
+                              font_mono=["ui-monospace", "monospace"])
+    # WCAG AA: the default subdued grey and white-on-orange buttons are below 4.5:1.
+    return theme.set(body_text_color_subdued=SUBDUED, body_text_color_subdued_dark="#d1d5db",
+                     button_primary_background_fill=PRIMARY,
+                     button_primary_background_fill_hover=ACCENT,
+                     button_primary_border_color=PRIMARY, button_primary_text_color="#ffffff",
+                     button_primary_text_color_hover="#ffffff")
 
 
 def upload_limit(settings: Settings) -> str:

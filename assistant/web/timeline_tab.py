@@ -82,7 +82,7 @@ class TimelineTab:
     def cited_entries(self, session: dict[str, Any] | None) -> list[Entry]:
         """The entries the session's last answer cites (none before an answer)."""
         answers = (session or {}).get("answers", {})
-        if not answers:
+        if not answers or (session or {}).get("failed"):  # the last question failed
             return []
         last = answers[max(answers, key=int)]
         return events_for_citations(self.timeline, last.get("citations", []))
@@ -120,7 +120,7 @@ def build_timeline_tab(view: TimelineTab) -> dict[str, Any]:
                                  elem_id="gs-tl-to", scale=1)
             c["apply"] = gr.Button("Apply", elem_id="gs-tl-apply", scale=0)
         c["plot"] = gr.Plot(figure, elem_id="gs-tl-plot", show_label=False)
-        with gr.Row():
+        with gr.Row(elem_id="gs-tl-row"):
             c["list"] = gr.HTML(html, elem_id="gs-tl-list", js_on_load=OPEN_JS,
                                 css_template=CSS)
             c["passage"] = gr.HTML(EMPTY_PASSAGE, elem_id="gs-tl-passage", js_on_load=None,

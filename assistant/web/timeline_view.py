@@ -33,10 +33,10 @@ CSS = """
               margin: 0 0 .6rem 0; }
 .gs-tl-hit { background: rgba(253, 230, 138, .45); }
 .gs-tl-date { font-weight: 600; }
-.gs-tl-number { color: var(--body-text-color-subdued); margin-right: .35rem; }
+.gs-tl-number { color: #4b5563; margin-right: .35rem; }
 .gs-tl-quote { margin: .2rem 0; }
 .gs-tl-quote strong, .gs-tl-passage strong { text-decoration: underline; }
-.gs-tl-meta { font-size: .85rem; color: var(--body-text-color-subdued); }
+.gs-tl-meta { font-size: .9rem; color: #4b5563; }
 .gs-tl-dot { display: inline-block; width: .7rem; height: .7rem; border-radius: 50%;
              margin-right: .3rem; vertical-align: middle; }
 .gs-tl-open { cursor: pointer; }

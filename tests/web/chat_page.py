@@ -12,8 +12,9 @@ class ChatPage:
 
     BOTS = "#gs-chat [data-testid='bot']"
 
-    def __init__(self, browser: Any, url: str, login: tuple[str, str] | None = None) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000},
+    def __init__(self, browser: Any, url: str, login: tuple[str, str] | None = None,
+                 viewport: dict[str, int] | None = None) -> None:
+        self.context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000},
                                            accept_downloads=True)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []

@@ -28,10 +28,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's Chromium on PATH, driven by playwright (skipped, with the reason, without
-    it, unless ASSISTANT_REQUIRE_BROWSER=1 makes that a failure)."""
+    it, unless ASSISTANT_REQUIRE_BROWSER=1 makes that a failure).
+
+    One per test module: playwright's sync API keeps an asyncio loop running on the main
+    thread while it is open, so a later module's ``asyncio.run`` (the MCP client tests)
+    would fail if the browser outlived the browser modules."""
     chromium_path = shutil.which("chromium")
     if chromium_path is None:
         reason = "chromium is not on PATH (install Debian's chromium: `make browser`)"

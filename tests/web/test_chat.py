@@ -87,20 +87,27 @@ def chat(tmp_path: Path) -> tuple[app.ChatApp, FakeAssistant]:
 
 def test_respond_answers_escapes_and_keeps_the_session(chat: tuple[app.ChatApp, Any]) -> None:
     chat_app, fake = chat
-    box, messages, session, panel, md, md_path, json_path = chat_app.respond(
-        EVIL, [], app.new_session(), 3, "bm25")
+    box, messages, session, panel = chat_app.respond(EVIL, [], app.new_session(), 3, "bm25")
     assert box == ""
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assert "<img" not in messages[0]["content"] and "&lt;img" in messages[0]["content"]
     assert "[1]" in messages[1]["content"] and "gs-timings" in messages[1]["content"]
     assert session["questions"] == [validate_question(EVIL)]
     assert set(session["answers"]) == {"1"}
-    assert "<mark>GSOMIA was signed in 2016.</mark>" in panel
-    assert md.startswith("# ") and "## Sources" in md
+    token = session["answers"]["1"]["token"]
+    assert f'href="#gs-c-{token}-1"' in messages[1]["content"]  # [1] links to its sentence
+    assert f'id="gs-a-{token}"' in messages[1]["content"]  # the answer's buttons
+    assert f'id="gs-c-{token}-1"' in panel and "GSOMIA was signed in 2016.</mark>" in panel
     assert fake.calls == [(validate_question(EVIL), 3, "bm25", [])]
-    assert json.loads(Path(json_path).read_text(encoding="utf-8"))["question"] == session[
-        "questions"][0]
-    assert Path(md_path).read_text(encoding="utf-8") == md
+    md = chat_app.answer_file([token, "md"])
+    assert md is not None and md["text"].startswith("# ") and "## Sources" in md["text"]
+    assert md["name"].endswith(".md") and md["type"] == "text/markdown"
+    js = chat_app.answer_file([token, "json"])
+    assert js is not None and json.loads(js["text"])["question"] == session["questions"][0]
+    for bad in ([token, "exe"], ["not-a-token", "md"], [None, "md"], "x", [{"a": 1}, "md"]):
+        assert chat_app.answer_file(bad) is None
+    assert "Sources of an earlier answer" in chat_app.answer_sources([token])
+    assert "no longer kept" in chat_app.answer_sources(["unknown-token-123"])
 
 
 def test_follow_ups_carry_the_earlier_questions(chat: tuple[app.ChatApp, Any]) -> None:
@@ -125,10 +132,11 @@ def test_refused_questions_get_a_friendly_message(chat: tuple[app.ChatApp, Any],
                                                   expected: str) -> None:
     chat_app, fake = chat
     state = app.new_session()
-    box, messages, new_state, *rest = chat_app.respond(question, [], state, None, None)
+    box, messages, new_state, panel = chat_app.respond(question, [], state, None, None)
     assert expected in messages[-1]["content"] and "gs-error" in messages[-1]["content"]
-    assert new_state == state and fake.calls == []
-    assert all(r == gr.skip() for r in rest)  # panel and downloads are left as they were
+    assert "gs-actions" not in messages[-1]["content"]  # nothing to copy or download
+    assert new_state == {**state, "failed": True} and fake.calls == []
+    assert "gs-card" not in panel and "not answered" in panel  # the old sources go
     assert box == question  # kept, so it can be shortened
 
 
@@ -153,15 +161,28 @@ def test_bad_settings_values_are_refused(chat: tuple[app.ChatApp, Any]) -> None:
 def test_thumbs_append_to_the_feedback_log(chat: tuple[app.ChatApp, Any]) -> None:
     chat_app, _ = chat
     _, _, state, *_ = chat_app.respond("When was GSOMIA signed?", [], None, None, None)
-    chat_app.like(state, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": False}))
-    chat_app.like(state, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": ""}))  # cleared
-    chat_app.like(state, gr.LikeData(None, {"index": 0, "value": ["x"], "liked": True}))  # user
+    note = chat_app.like(state, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": False}))
+    token = state["answers"]["1"]["token"]
+    assert f'data-token="{token}"' in note and 'data-saved="yes"' in note and ">Saved<" in note
+    for liked, index in (("", 1), (True, 0)):  # cleared; the user's own message
+        skipped = chat_app.like(state, gr.LikeData(None, {"index": index, "value": ["x"],
+                                                          "liked": liked}))
+        assert skipped == gr.skip()
     lines = chat_app.settings.feedback_log.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1
     entry = json.loads(lines[0])
     assert entry["verdict"] == "down" and entry["question"] == "When was GSOMIA signed?"
     assert entry["answer"] == "Answer to When was GSOMIA signed? [1]"
     assert entry["citations"][0]["quote"] == "GSOMIA was signed in 2016."
+
+
+def test_feedback_that_cannot_be_written_says_not_saved(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")  # the log's folder is a file
+    chat_app = app.ChatApp(FakeAssistant(),  # type: ignore[arg-type]
+                           Settings(feedback_log=tmp_path / "a-file" / "feedback.jsonl"))
+    _, _, state, _ = chat_app.respond("When was GSOMIA signed?", [], None, None, None)
+    note = chat_app.like(state, gr.LikeData(None, {"index": 1, "value": ["x"], "liked": True}))
+    assert ">Not saved<" in note and 'data-saved="no"' in note
 
 
 def test_api_ask_returns_the_cli_json_and_raises_gr_error(chat: tuple[app.ChatApp, Any]) -> None:
@@ -219,7 +240,7 @@ def test_blocked_paths_and_address() -> None:
 
 def test_title_tagline_and_start_notes_come_from_the_settings() -> None:
     settings = Settings(title="Port <Library>", tagline="Answers about ports & harbours.")
-    assert app.header(settings) == ('<div class="gs-header"><h2>Port &lt;Library&gt;</h2>'
+    assert app.header(settings) == ('<div class="gs-header"><h1>Port &lt;Library&gt;</h1>'
                                     "<p>Answers about ports &amp; harbours.</p></div>")
     notes = server.start_notes(settings, None)
     assert any("only from this machine" in n for n in notes)
@@ -311,11 +332,14 @@ def test_respond_renders_a_real_follow_up(real_chat: app.ChatApp) -> None:
     state, messages = app.new_session(), []
     turns = conversation("c09").turns[:2]  # What is TISA? Which other country is in it...?
     for turn in turns:
-        _, messages, state, panel, md, *_ = real_chat.respond(turn.question, messages, state,
-                                                              5, "hybrid")
+        _, messages, state, panel = real_chat.respond(turn.question, messages, state, 5,
+                                                      "hybrid")
     assert "[1]" in messages[-1]["content"]
     assert contains_any(messages[-1]["content"], turns[1].answers)
-    assert "<mark>" in panel and "Why Did South Korea Walk Out Of The GSOMIA?" in panel
+    assert "<mark" in panel and "Why Did South Korea Walk Out Of The GSOMIA?" in panel
+    exported = real_chat.answer_file([state["answers"]["3"]["token"], "md"])
+    assert exported is not None
+    md = exported["text"]
     assert md.startswith(f"# {turns[1].question}") and contains_any(md, turns[1].answers)
 
 
@@ -338,8 +362,8 @@ def test_session_keeps_only_what_feedback_needs(chat: tuple[app.ChatApp, Any]) -
 
 
 def test_old_download_files_are_pruned(chat: tuple[app.ChatApp, Any]) -> None:
-    chat_app, fake = chat
-    md, js = chat_app.downloads.write(fake.ask("When was GSOMIA signed?"))
+    chat_app, _ = chat
+    md, js = chat_app.downloads.save("gsomia-eval", {".md": "# report", ".json": "{}"})
     chat_app.downloads.prune(max_age_s=3600)
     assert Path(md).exists() and Path(js).exists()
     chat_app.downloads.prune(max_age_s=-1)

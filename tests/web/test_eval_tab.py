@@ -22,7 +22,7 @@ from assistant.evaluation.metrics import METRICS
 from assistant.qa.answering import Answer, Citation
 from assistant.qa.question import validate_question
 from assistant.qa.retrieval import Passage
-from assistant.web import app
+from assistant.web import app, eval_sets
 from assistant.web import eval_render as r
 from assistant.web import eval_tab as app_eval
 
@@ -169,8 +169,10 @@ def test_run_scores_the_set_and_offers_reports(tab: Any, tmp_path: Path) -> None
         row("off", "Who won the 1999 World Cup?", [], [], answerable=False),
     ])
     ticks: list[tuple[Any, dict[str, Any]]] = []
-    html, json_path, md_path = handler.run(str(path), 3, "bm25",
-                                           progress=lambda *a, **k: ticks.append((a, k)))
+    html, json_up, md_up = handler.run("upload", str(path), 3, "bm25",
+                                       progress=lambda *a, **k: ticks.append((a, k)))
+    assert json_up["interactive"] is True and md_up["interactive"] is True
+    json_path, md_path = json_up["value"], md_up["value"]
     assert [c[1:3] for c in fake.calls] == [(3, "bm25")] * 3
     assert [t[0][0] for t in ticks] == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert "set.jsonl" in html and "3 questions (2 answerable, 1 unanswerable), 1 failing" in html
@@ -189,7 +191,7 @@ def test_run_scores_the_set_and_offers_reports(tab: Any, tmp_path: Path) -> None
 def test_run_uses_the_settings_when_k_and_mode_are_empty(tab: Any, tmp_path: Path) -> None:
     handler, fake, _ = tab
     path = write_jsonl(tmp_path / "set.jsonl", [row("a", "When was GSOMIA signed?")])
-    handler.run(str(path), None, None, progress=no_progress)
+    handler.run("upload", str(path), None, None, progress=no_progress)
     assert fake.calls[0][1:3] == (4, "hybrid")
 
 
@@ -197,7 +199,8 @@ def test_conversations_are_asked_with_their_history(tab: Any, tmp_path: Path) ->
     handler, fake, _ = tab
     turns = [row("t1", "When was GSOMIA signed?"), row("t2", "And who agreed to it?")]
     path = write_jsonl(tmp_path / "conv.jsonl", [{"id": "c1", "turns": turns}])
-    html, json_path, _ = handler.run(str(path), 2, "dense", progress=no_progress)
+    html, json_up, _ = handler.run("upload", str(path), 2, "dense", progress=no_progress)
+    json_path = json_up["value"]
     assert [c[3] for c in fake.calls] == [[], ["When was GSOMIA signed?"]]
     records = json.loads(Path(json_path).read_text(encoding="utf-8"))["questions"]
     assert records[1]["conversation"] == "c1" and records[1]["history"] == [
@@ -218,9 +221,10 @@ def test_refusals_show_a_message_and_run_nothing(tab: Any, tmp_path: Path, uploa
     write_jsonl(tmp_path / "bad.jsonl", [{"id": "a", "question": "Q?", "answers": ["x"],
                                           "evidence": []}])
     path = str(tmp_path / upload) if upload else None
-    html, json_path, md_path = handler.run(path, k, mode, progress=no_progress)
+    html, json_up, md_up = handler.run("upload", path, k, mode, progress=no_progress)
     assert message in html.replace("&#x27;", "'") and "Nothing was run." in html
-    assert 'class="gs-error"' in html and json_path is None and md_path is None
+    assert 'class="gs-error"' in html
+    assert json_up == md_up == {"__type__": "update", "value": None, "interactive": False}
     assert fake.calls == [] and saved == []
     assert_inert(html)
 
@@ -233,9 +237,93 @@ def test_unexpected_failures_show_no_traceback(tab: Any, tmp_path: Path) -> None
 
     fake.ask = boom
     path = write_jsonl(tmp_path / "set.jsonl", [row("a", "When was GSOMIA signed?")])
-    html, json_path, _ = handler.run(str(path), 5, "hybrid", progress=no_progress)
+    html, json_up, _ = handler.run("upload", str(path), 5, "hybrid", progress=no_progress)
     assert "Something went wrong" in html and "secret internals" not in html
-    assert json_path is None
+    assert json_up["value"] is None
+
+
+# --- the shipped sets and the test library ------------------------------------------------
+
+def test_the_shipped_sets_are_listed_with_their_sizes() -> None:
+    sets = {s.value: s.label for s in eval_sets.shipped_sets()}
+    assert sets["gsomia.jsonl"] == "gsomia.jsonl: 128 questions"
+    assert sets["followups.jsonl"].endswith("19 conversations, 60 turns")
+    assert "intents/test.jsonl" in sets and "intents/tune_conversations.jsonl" in sets
+    assert sets[eval_sets.LIBRARY_CHOICE].startswith("Test library, dev split: its 8 articles")
+    assert not any("check" in v or v.endswith(".py") for v in sets)
+
+
+def test_a_shipped_set_runs_by_its_name_and_nothing_else_is_opened(tab: Any,
+                                                                   tmp_path: Path) -> None:
+    handler, fake, _ = tab
+    evals = tmp_path / "evals"
+    (evals / "intents").mkdir(parents=True)
+    write_jsonl(evals / "mine.jsonl", [row("a", "When was GSOMIA signed?")])
+    write_jsonl(evals / "intents" / "more.jsonl", [row("b", "When was it signed?")])
+    (evals / "notes.jsonl").write_text("not json\n", encoding="utf-8")  # not a set: not listed
+    handler.evals = evals
+    assert [v for _, v in handler.choices()] == ["mine.jsonl", "intents/more.jsonl", "upload"]
+    html, json_up, _ = handler.run("intents/more.jsonl", None, 2, "bm25", progress=no_progress)
+    assert "<strong>intents/more.jsonl</strong>: 1 question" in html
+    assert fake.calls[0][0] == "When was it signed?"
+    for bad in ("../secret.jsonl", "notes.jsonl", str(evals / "mine.jsonl"), "library:dev"):
+        html, json_up, _ = handler.run(bad, None, 2, "bm25", progress=no_progress)
+        assert "is not one of the listed question sets" in html or "library" in html
+        assert json_up["value"] is None
+    assert len(fake.calls) == 1
+
+
+LIBRARY_ARTICLE = """\
+The Harbor Bridge opened to traffic in March 2021 after four years of work.
+
+The bridge carries six lanes and a cycle path across the estuary.
+"""
+
+
+@pytest.mark.slow
+def test_the_library_split_is_indexed_beside_the_sources_and_asked(
+        tmp_path: Path, fast_settings: Settings, fake_embedder: Any) -> None:
+    """The dev split, as `assistant eval --library DIR --split dev` runs it: its articles
+    copied beside the sources, indexed once (with the chat's embedder) and every question
+    and conversation turn asked of that index; a second run reuses the index."""
+    from assistant.qa import Assistant
+    from assistant.store import build_index, load_index
+
+    build_index(fast_settings, fake_embedder)
+    bot = Assistant(fast_settings, fake_embedder, load_index(fast_settings.index))
+    evals = tmp_path / "evals"
+    folder = evals / "library"
+    (folder / "articles").mkdir(parents=True)
+    (folder / "questions").mkdir()
+    (folder / "splits.toml").write_text('[articles.harbor-bridge]\nsplit = "dev"\n'
+                                        'format = "txt"\n', encoding="utf-8")
+    (folder / "articles" / "harbor-bridge.txt").write_text(LIBRARY_ARTICLE, encoding="utf-8")
+    write_jsonl(folder / "questions" / "harbor-bridge.jsonl", [
+        {**row("h1", "When did the Harbor Bridge open?", ["March 2021"],
+               ["opened to traffic in March 2021"]), "article": "harbor-bridge"}])
+    write_jsonl(folder / "questions" / "harbor-bridge.conversations.jsonl", [
+        {"id": "hc", "turns": [row("h2", "How many lanes does the Harbor Bridge carry?",
+                                   ["six"], ["six lanes"]),
+                               row("h3", "And what else does it carry?", ["cycle path"],
+                                   ["a cycle path"])]}])
+    handler = app_eval.EvalTab(bot, fast_settings, app.Downloads().save, app.check_k, evals)
+    assert handler.choices()[-2] == (
+        "Test library, dev split: its 1 articles indexed beside this library's sources",
+        "library:dev")
+    messages: list[str] = []
+    html, json_up, _ = handler.run("library:dev", None, 3, "hybrid",
+                                   progress=lambda *a, **k: messages.append(k.get("desc", "")))
+    assert "<strong>test library, dev split</strong>: 3 questions" in html
+    report = json.loads(Path(json_up["value"]).read_text(encoding="utf-8"))
+    assert [q["id"] for q in report["questions"]] == ["h1", "h2", "h3"]
+    assert report["questions"][2]["history"] == ["How many lanes does the Harbor Bridge carry?"]
+    work = fast_settings.index.parent / ".assistant-cache" / "library-dev"
+    assert sorted(p.name for p in (work / "sources").iterdir()) == sorted(
+        [*(p.name for p in fast_settings.sources.iterdir()), "harbor-bridge.txt"])
+    built = handler._library
+    handler.run("library:dev", None, 3, "hybrid", progress=no_progress)
+    assert handler._library is built  # fresh: reused, not rebuilt
+    assert bot.data.documents == load_index(fast_settings.index).documents  # the chat's own
 
 
 # --- pure rendering -----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -11,6 +12,7 @@ from assistant.ingest.sources import Document
 from assistant.qa import IndexStatus
 from assistant.qa.answering import Answer, Citation
 from assistant.qa.retrieval import Passage
+from assistant.web import cards, export
 from assistant.web import render as r
 
 PAYLOADS = (
@@ -77,86 +79,169 @@ def test_safe_url_allows_only_http_links() -> None:
         assert r.safe_url(bad) == ""
 
 
-def test_highlight_marks_the_quote_and_escapes_the_rest() -> None:
-    text = "<b>Before</b> the quote. After."
-    out = r.highlight(text, 14, 24)
-    assert out == "&lt;b&gt;Before&lt;/b&gt; <mark>the quote.</mark> After."
-    assert r.highlight(text, -1, -1) == r.escape_html(text)
-    assert r.highlight(text, 5, 500) == r.escape_html(text)
-
-
 def test_quote_span_uses_offsets_relative_to_the_passage() -> None:
     c = citation()
-    start, end = r.quote_span(c)
+    start, end = cards.quote_span(c)
     assert (start, end) == (c.start - c.passage_start, c.end - c.passage_start)
     assert c.passage[start:end] == c.quote
     # Offsets that disagree with the text fall back to finding the quote.
-    assert r.quote_span(replace(c, start=0))[0] == c.passage.find(c.quote)
-    assert r.quote_span(replace(c, quote="not there")) == (-1, -1)
+    assert cards.quote_span(replace(c, start=0))[0] == c.passage.find(c.quote)
+    assert cards.quote_span(replace(c, quote="not there")) == (-1, -1)
 
 
-def test_citation_card_shows_every_field_and_the_marked_quote() -> None:
-    html = r.citation_card(citation())
+def test_a_card_shows_every_field_and_the_marked_quote() -> None:
+    html = cards.passage_card([citation()], "tok")
     for text in ("[1]", "GSOMIA Survives", "T. Matsuo", "The Peninsula", "August 2020",
-                 "paragraph 3", 'href="https://example.org/a"'):
+                 "paragraph 3", 'href="https://example.org/a"', "Open the original article"):
         assert text in html
-    assert "<mark>Seoul announced it would end it in 2019.</mark>" in html
+    marks = with_class(html, "gs-mark")
+    assert [m.attrs["id"] for m in marks] == ["gs-c-tok-1"]
+    assert marks[0].text == "[1] Seoul announced it would end it in 2019."
     assert_inert(html)
 
 
-def test_citation_card_with_hostile_fields_is_inert() -> None:
+def test_a_card_with_hostile_fields_is_inert() -> None:
     c = citation(title=EVIL, author=EVIL, publisher=EVIL, date=EVIL, quote=EVIL,
                  passage=f"{EVIL} then more", passage_start=0, start=0, end=len(EVIL),
                  url="javascript:alert(9)")
-    html = r.citation_card(c)
+    html = cards.passage_card([c], "tok")
     assert_inert(html)
-    assert "<mark>" in html and "Open the original" not in html
+    assert "<mark" in html and "Open the original" not in html
+
+
+THREE = ("Seoul said no. Tokyo waited.\n\nTalks resumed in May. A deal followed.\n\n"
+         "Critics objected.")
+
+
+def cite(marker: int, quote: str, paragraph: int, **changes: object) -> Citation:
+    start = 500 + THREE.index(quote)
+    return citation(marker=marker, quote=quote, start=start, end=start + len(quote),
+                    passage=THREE, passage_start=500, paragraph=paragraph, **changes)
+
+
+def test_three_sentences_of_one_passage_share_one_card_with_three_marks() -> None:
+    """The locator names the paragraphs the passage spans, and the passage is shown
+    paragraph by paragraph, so the label and the text agree."""
+    group = [cite(1, "Tokyo waited.", 4), cite(2, "Talks resumed in May.", 5),
+             cite(3, "Critics objected.", 6)]
+    html = cards.render_sources(answer(citations=tuple(group)), DOCS, "tok")
+    assert len(with_class(html, "gs-card")) == 1
+    marks = with_class(html, "gs-mark")
+    assert [m.attrs["id"] for m in marks] == ["gs-c-tok-1", "gs-c-tok-2", "gs-c-tok-3"]
+    assert [m.text for m in marks] == ["[1] Tokyo waited.", "[2] Talks resumed in May.",
+                                       "[3] Critics objected."]
+    card = with_class(html, "gs-card")[0]
+    assert "[1] [2] [3]" in card.text and "paragraphs 4–6" in card.text
+    paragraphs = [e for e in with_class(html, "gs-passage")[0:1]]
+    assert paragraphs and html.count("<p>") >= 3  # one block per paragraph shown
+    assert_inert(html)
+
+
+def test_citations_of_different_passages_get_their_own_cards() -> None:
+    other = citation(marker=2, chunk_id="doc-a-0009", passage="Elsewhere. Seoul announced "
+                     "it would end it in 2019.", passage_start=900, start=911, end=951,
+                     paragraph=9)
+    html = cards.render_sources(answer(citations=(citation(), other)), DOCS, "tok")
+    heads = [c.text for c in with_class(html, "gs-card-head")]
+    assert len(heads) == 2 and heads[0].startswith("[1]") and heads[1].startswith("[2]")
+    assert "paragraph 3" in html and "paragraph 9" in html
+
+
+def test_paragraph_range_counts_the_breaks_before_and_after_the_quote() -> None:
+    assert cards.paragraph_range(THREE, THREE.index("Critics"), 6) == (4, 6)
+    assert cards.paragraph_range("One paragraph only.", 4, 7) == (7, 7)
+    assert cards.locator(4, 6) == "paragraphs 4–6" and cards.locator(2, 2) == "paragraph 2"
 
 
 def test_sources_panel_lists_cards_and_collapses_other_passages() -> None:
-    html = r.render_sources(answer(), DOCS)
+    html = cards.render_sources(answer(), DOCS)
     assert html.count('class="gs-card"') == 1
     assert '<details class="gs-others">' in html and "Other passages (1)" in html
     assert "<details open" not in html
     assert "cited" not in html.split("gs-others")[1]  # the cited chunk is not repeated
     assert "Evil" in html and "November 2019" in html  # the other passage's document
     assert_inert(html)
+    earlier = cards.render_sources(answer(), DOCS, "tok", earlier=True)
+    assert "Sources of an earlier answer: “Why did Seoul end it?”" in earlier
 
 
 def test_abstention_cites_nothing_and_labels_closest_passages() -> None:
-    html = r.render_sources(answer(abstained=True, citations=(),
-                                   text="The sources do not answer this question."), DOCS)
+    html = cards.render_sources(answer(abstained=True, citations=(),
+                                       text="The sources do not answer this question."), DOCS)
     assert "gs-card" not in html
     assert "do not answer" in html
     assert "Closest passages (2) — not an answer" in html
     assert_inert(html)
 
 
-def test_chat_text_has_markers_and_a_muted_timings_line() -> None:
-    text = r.chat_text(answer(text=f"{EVIL} [1]"))
-    assert "[1]" in text
+def test_chat_text_links_markers_to_their_sentences_with_a_preview() -> None:
+    text = r.chat_text(answer(text=f"{EVIL} [1]"), "tok")
+    links = with_class(text, "gs-cite")
+    assert [a.attrs["href"] for a in links] == ["#gs-c-tok-1"]
+    tip = with_class(text, "gs-tip")[0]
+    assert tip.attrs["role"] == "tooltip"
+    assert "Seoul announced it would end it in 2019." in tip.text
+    assert "GSOMIA Survives · August 2020" in tip.text
     timings = with_class(text, "gs-timings")  # one muted line naming both stages' times
     assert len(timings) == 1 and timings[0].tag == "span"
     assert "retrieval 12.3 ms" in timings[0].text and "answering 0.5 ms" in timings[0].text
+    assert [b.text for b in with_class(text, "gs-act")] == ["Copy", "Markdown", "JSON"]
     assert_inert(text, template=False)
     abstained = r.chat_text(answer(abstained=True, citations=()))
-    assert abstained.startswith("The sources do not answer this question.")
+    assert "The sources do not answer this question." in abstained
+    assert "gs-actions" not in abstained  # no token, no buttons
 
 
-def test_user_and_error_text_are_inert() -> None:
-    assert_inert(r.user_text(EVIL), template=False)
-    assert_inert(r.error_text(EVIL), template=False)
-    long = r.user_text("x" * 5000)
-    assert len(long) < 600 and long.endswith("…")
+def test_a_marker_without_its_citation_stays_text() -> None:
+    text = r.chat_text(answer(text="Seoul said [Korea] ended it [7]. [1]"), "tok")
+    assert "[Korea]" in text and "[7]" in text
+    assert len(with_class(text, "gs-cite")) == 1
 
 
-def test_answer_markdown_has_answer_and_citations() -> None:
-    md = r.answer_markdown(answer())
+def test_answers_from_several_sources_start_each_source_on_its_own_line() -> None:
+    mishra = cite(1, "Tokyo waited.", 4, source_id="doc-b", author="Dr Sandip Mishra (JNU)",
+                  date="2019-11")
+    matsuo = cite(2, "Critics objected.", 6, chunk_id="doc-a-0009")
+    text = ("From Mishra (Nov 2019): Tokyo waited. [1] From Matsuo (Aug 2020): "
+            "Critics objected. [2]")
+    html = r.chat_text(answer(text=text, citations=(mishra, matsuo)), "tok")
+    intros = [e.text for e in with_class(html, "gs-from")]
+    assert intros == ["From Mishra (Nov 2019):", "From Matsuo (Aug 2020):"]
+    assert html.count("<br>") == 2  # before the second source and before the timings
+    short = r.chat_text(answer(text=f"**30** [1]. {text}", short_answer="30",
+                               citations=(mishra, matsuo)), "tok")
+    assert [e.text for e in with_class(short, "gs-from")] == intros
+    assert "</a>.<br><strong" in short  # the short answer, then Mishra on a new line
+
+
+def test_short_answer_is_bold_and_its_marker_linked() -> None:
+    html = r.chat_text(answer(text="**2019** [1]. Seoul announced it would end it in 2019. [1]",
+                              short_answer="2019"), "tok")
+    assert '<strong class="gs-short">2019</strong>' in html
+    assert len(with_class(html, "gs-cite")) == 2
+
+
+def test_markdown_export_quotes_once_and_names_the_source() -> None:
+    md = export.answer_markdown(answer())
     assert md.startswith("# Why did Seoul end it?\n")
-    assert '[1] "Seoul announced it would end it in 2019." — GSOMIA Survives, T. Matsuo, ' \
-           "The Peninsula, August 2020, paragraph 3. <https://example.org/a>" in md
-    abstained = r.answer_markdown(answer(abstained=True, citations=()))
+    assert ("[1] GSOMIA Survives, T. Matsuo, The Peninsula, August 2020, paragraph 3. "
+            "<https://example.org/a>\n\n> Seoul announced it would end it in 2019.") in md
+    quoted = '"The U.S. should be involved," said Mr. Klingner.'
+    md = export.answer_markdown(answer(citations=(citation(quote=quoted),)))
+    assert f"> {quoted}" in md and '""' not in md and '."' + '"' not in md
+    abstained = export.answer_markdown(answer(abstained=True, citations=()))
     assert "## Closest passages (not an answer)" in abstained and "## Sources" not in abstained
+
+
+def test_answers_are_kept_by_unguessable_token_and_bounded() -> None:
+    kept = export.Answers(keep=2)
+    day = dt.date(2026, 12, 5)
+    tokens = [kept.add(answer(question=f"Question {n}?"), day) for n in range(3)]
+    assert len(set(tokens)) == 3 and all(len(t) >= 20 for t in tokens)
+    assert kept.get(tokens[0]) is None  # the oldest went
+    file = kept.file(tokens[2], "json")
+    assert file is not None and file["name"] == "question-2-2026-12-05.json"
+    assert kept.file(tokens[2], "exe") is None and kept.file("../etc/passwd", "md") is None
 
 
 def test_library_lists_documents_counts_and_state() -> None:
