@@ -46,8 +46,7 @@ ROUNDS = 300
 # The issue asks for false refusals <= 5% on dev; 3% in every choosing setting keeps the
 # GSOMIA sources' false refusals near what the hand-fitted model had (it was held to 3%).
 MAX_FALSE_REFUSAL = 0.03
-LIMITS = [{"single": s, "multi": m, "typed_lead": t} for s in (0.15, 0.3, 0.5)
-          for m in (0.2, 0.35, 0.5) for t in (0.1, 0.25)]
+LIMITS = [{"single": s, "multi": m} for s in (0.15, 0.3, 0.5) for m in (0.2, 0.35, 0.5)]
 
 
 def sha(path: Path) -> str:

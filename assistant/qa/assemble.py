@@ -1,11 +1,13 @@
 """Assemble: choose the sentences an answer quotes, by intent, and its short answer.
 
+The candidates arrive ranked (by the answer verifier, when it is on).
+
 - A typed factoid, a definition or a yes/no question: the best sentence (and a close
   runner-up that also holds the asked-for type), with the entity, date or number it
   gives as the short answer.
-- Why, what-if and stance questions: two to four sentences that each add a cause, an
-  outcome or the named person's words, in document order, no near-duplicates.
-- A comparison: the best sentence of each dated document, in date order.
+- Why, what-if, stance and comparison questions: two to four sentences that each add a
+  cause, an outcome or the named person's words, no near-duplicates, ordered by their
+  sources' dates when they come from several.
 
 >>> pick_span("It expired on 23 November 2019 in Seoul.",
 ...           [("23 November 2019", "DATE", 13, 29), ("Seoul", "GPE", 33, 38)], ("DATE",), "")
@@ -38,25 +40,20 @@ class Limits:
     single: float = 0.2  # factoids and definitions
     multi: float = 0.3  # why, what-if, stance, yes/no, comparison
     most: int = 3
-    typed_lead: float = 0.15  # a typed sentence leads unless this far below the best
 
 
 def choose(ranked: Sequence[Scored], question: Question, evidence: Evidence,
            limits: Limits | None = None, rules: Rules = ALL) -> list[Scored]:
     """The sentences to quote, best first (``cite`` orders them for reading)."""
     limits = limits or Limits()
-    best = _lead(ranked, question, limits) if rules.typed_lead else ranked[0]
+    best = ranked[0]
     if question.relation == "after" and rules.what_next:
         return [best, *_following(best, evidence)]
     if question.relation == "source" and (row := _naming_speaker(question, evidence)) >= 0:
         return [replace(best, row=row)]
     multi = question.intent in MULTI
     margin = limits.multi if multi else limits.single
-    if multi and question.echo and rules.title_gist:  # the article's own question: its gist
-        return _gist(best, question.echo, evidence, limits)
     chosen = [best]
-    if question.intent == "comparison" and rules.across_documents:
-        chosen = _across_documents(ranked, evidence) or chosen
     for cand in ranked:
         if len(chosen) >= (limits.most if multi else 2) or cand.score < best.score - margin:
             break
@@ -104,23 +101,8 @@ def _with_continuations(chosen: list[Scored], evidence: Evidence) -> list[Scored
     return out
 
 
-def _gist(best: Scored, doc_id: str, evidence: Evidence, limits: Limits) -> list[Scored]:
-    """The document's most central sentences (its summary), which answer the question
-    its title asks better than any one sentence sharing the question's words."""
-    from .about import SUMMARY_SENTENCES, summary
-
-    rows = summary(evidence, doc_id, SUMMARY_SENTENCES) or [best.row]
-    return [replace(best, row=r, score=best.score - 0.01 * i) for i, r in enumerate(rows)]
 
 
-def _lead(ranked: Sequence[Scored], question: Question, limits: Limits) -> Scored:
-    """The sentence the answer rests on: for a typed question, the best one that holds
-    the asked-for type, unless it scores far below the best."""
-    if question.answer_types and question.intent == "factoid":
-        typed = next((s for s in ranked if s.typed), None)
-        if typed is not None and typed.score >= ranked[0].score - limits.typed_lead:
-            return typed
-    return ranked[0]
 
 
 def _naming_speaker(question: Question, evidence: Evidence, reach: int = 3) -> int:
@@ -166,14 +148,6 @@ def _duplicate(cand: Scored, chosen: Sequence[Scored], evidence: Evidence) -> bo
                for c in chosen)
 
 
-def _across_documents(ranked: Sequence[Scored], evidence: Evidence) -> list[Scored]:
-    """The best sentence of each document, when the passages come from more than one."""
-    by_doc: dict[str, Scored] = {}
-    for cand in ranked:
-        doc = evidence.sentences[cand.row].doc_id
-        by_doc.setdefault(doc, cand)
-    top = sorted(by_doc.values(), key=lambda s: -s.score)[:2]
-    return top if len(top) > 1 and top[1].score >= ranked[0].score - 0.2 else []
 
 
 def short_answer(best: Scored, question: Question, evidence: Evidence) -> str | None:

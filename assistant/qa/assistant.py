@@ -312,7 +312,6 @@ class Assistant:
         """Hybrid retrieval with the extra rankings the rules in force allow."""
         rules = self.rules
         return retriever.search(qvec, question.tokens, k, mode,
-                                question.answer_types if rules.type_ranking else (),
                                 question.document if rules.document_ranking else "",
                                 question.cue if rules.cue_ranking else "")
 

@@ -99,10 +99,6 @@ class Retriever:
         for ci, chunk in enumerate(data.chunks):
             for sid in chunk.sentence_ids:
                 self.sentence_chunks[rows[sid]].append(ci)
-        # The entity labels each chunk holds, for answer-type-aware retrieval.
-        self.chunk_labels: list[frozenset[str]] = [
-            frozenset(e.label for sid in c.sentence_ids if data.notes
-                      for e in data.notes[rows[sid]].entities) for c in data.chunks]
         self.chunk_cues: list[frozenset[str]] = [
             frozenset(cue for sid in c.sentence_ids if data.notes
                       for cue in data.notes[rows[sid]].cues) for c in data.chunks]
@@ -186,15 +182,15 @@ class Retriever:
 
     def search(
         self, qvec: np.ndarray | None, tokens: Sequence[str], k: int, mode: str,
-        types: Sequence[str] = (), document: str = "", cue: str = "",
+        document: str = "", cue: str = "",
     ) -> tuple[list[Passage], dict[str, float]]:
         """The top ``k`` passages and the time each step took, in milliseconds.
 
-        ``types`` (entity labels that answer the question), ``cue`` (what a sentence
-        must give: "cause", "condition", "purpose", "speech") and ``document`` (the id of
-        a document the question names) each add one more ranking to the fusion: the
-        chunks that hold such an entity or such a sentence, or belong to that document,
-        by dense score.
+        ``cue`` (what a sentence must give: "cause", "condition", "purpose", "speech") and
+        ``document`` (the id of a document the question names) each add one more ranking to
+        the fusion: the chunks that hold such a sentence, or belong to that document, by
+        dense score. (A ranking of chunks holding an entity of the asked-for type was
+        deleted: with the answer verifier it cost nothing to drop on dev.)
         """
         if mode not in MODES:
             raise UsageError(f"Unknown retrieval mode {mode!r}.", fix=f"Use one of {MODES}.")
@@ -209,8 +205,6 @@ class Retriever:
             rankings += [[i for i, _ in lexical], self.sentence_bm25(tokens, n)]
         t2 = time.perf_counter()
         order = [i for i, _ in dense] or [i for i, _ in lexical]
-        if types:
-            rankings.append([i for i in order if self.chunk_labels[i] & set(types)])
         if document:
             rankings.append([i for i in order if self.data.chunks[i].doc_id == document])
         if cue:

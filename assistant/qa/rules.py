@@ -1,8 +1,11 @@
 """Rules: the hand-written rules around the learned verifier that can be switched off, so
 that each is kept only while it pays for itself on ``dev`` (``benchmarks/ablate_rules.py``
-measures every one; the README shows the table).
+measures every one; docs/eval.md shows the table). Rules that cost nothing to drop there
+were deleted: a retrieval ranking of chunks holding the asked-for type, a typed sentence
+leading a factoid, a title's question answered by the article's gist, a comparison quoting
+each document's best sentence.
 
->>> Rules.without("typed_lead, continuations").typed_lead
+>>> Rules.without("cue_ranking, continuations").cue_ranking
 False
 >>> Rules.without("") == Rules()
 True
@@ -19,17 +22,13 @@ from ..errors import ConfigError
 class Rules:
     """Which of the optional rules are on (all, by default)."""
 
-    type_ranking: bool = True  # retrieval: a ranking of chunks holding the asked-for type
     cue_ranking: bool = True  # retrieval: chunks with a cause, condition or quote, as asked
     document_ranking: bool = True  # retrieval: chunks of the document the question names
     unknown_figure: bool = True  # refuse a question naming a year or figure never given
     unknown_name: bool = True  # refuse a question naming someone or something never named
     unknown_attribute: bool = True  # refuse "the population of X" when no source says it
-    typed_lead: bool = True  # a typed factoid rests on a sentence holding that type
     reason_follows: bool = True  # a why answer that restates the question takes the next one
     continuations: bool = True  # a quote's continuation ("She added ...") comes with it
-    title_gist: bool = True  # a question restating a title is answered by the gist
-    across_documents: bool = True  # a comparison quotes the best sentence of each document
     what_next: bool = True  # "what happened next" quotes what follows the event
 
     @classmethod

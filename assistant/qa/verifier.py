@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,9 @@ class Verifier:
         self.threshold = float(manifest["threshold"])
         self.booster = booster
         self.cross = cross
-        self.limits = Limits(**manifest.get("limits", {}))
+        known = {f.name for f in fields(Limits)}
+        self.limits = Limits(**{k: v for k, v in manifest.get("limits", {}).items()
+                                if k in known})
 
     @classmethod
     def load(cls, folder: Path = FOLDER) -> Verifier | None:
