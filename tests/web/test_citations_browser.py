@@ -149,6 +149,10 @@ def test_at_phone_width_the_sources_follow_the_answer(phone: ChatPage, server: S
                                                       tmp_path: Path) -> None:
     page = phone.page
     phone.ask(WALK_OUT)
+    # the examples fold once the page has laid itself out for the width (bounded wait)
+    page.wait_for_function("() => { const b = document.querySelector('#gs-examples-box');"
+                           " return b && b.getBoundingClientRect().height < 80; }",
+                           timeout=15_000)
     boxes = {sel: page.locator(sel).bounding_box() for sel in (
         "#gs-question", "#gs-buttons", "#gs-chat", "#gs-sources", "#gs-examples-box",
         "#gs-settings")}
