@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast setup browser index lint bench clean
+.PHONY: run test test-fast setup browser index lint bench docs readme-figures clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,5 +44,16 @@ lint: setup
 bench: setup
 	$(BIN)/assistant bench
 
+# The documentation site (docs/, mkdocs.yml) into site/: the CLI and JSON API reference pages
+# are written from the code first; --strict fails on a broken link, anchor or include.
+# (NO_MKDOCS_2_WARNING silences Material's banner about its own future, not a build warning.)
+docs: setup
+	$(BIN)/python tools/docs_reference.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# Copy docs/figures/headline.md into the README's headline table (GitHub has no includes).
+readme-figures:
+	$(PYTHON) tools/readme_figures.py
+
 clean:
-	rm -rf index .index.* .pytest_cache
+	rm -rf index .index.* .pytest_cache site

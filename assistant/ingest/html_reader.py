@@ -4,7 +4,7 @@ trafilatura finds the article among the page's furniture (navigation, asides, co
 banners, share buttons, footers, scripts) and reads the title, author, date and site name
 from ``<head>``: ``<title>``, ``<meta>``, OpenGraph and JSON-LD. It was chosen over the
 earlier BeautifulSoup reader and over htmldate + extruct by ``benchmarks/ingest_eval.py``
-(see the README): it does both jobs, body and metadata, in one maintained package.
+(see docs/library.md): it does both jobs, body and metadata, in one maintained package.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from assistant.ingest.sources import load_documents
 
 QUESTION = "Why did South Korea decide to end GSOMIA in August 2019?"
 CITATION_KEYS = {"marker", "source_id", "title", "author", "publisher", "date", "url", "quote",
-                 "start", "end", "passage", "passage_start", "paragraph", "chunk_id"}  # README
+                 "start", "end", "passage", "passage_start", "paragraph", "chunk_id"}  # docs/api.md
 PASSAGE_KEYS = {"chunk_id", "source_id", "text", "score"}
 
 
