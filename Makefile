@@ -48,12 +48,12 @@ bench: setup
 # are written from the code first; --strict fails on a broken link, anchor or include.
 # (NO_MKDOCS_2_WARNING silences Material's banner about its own future, not a build warning.)
 docs: setup
-	$(BIN)/python tools/docs_reference.py
+	$(BIN)/python benchmarks/docs_reference.py
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # Copy docs/figures/headline.md into the README's headline table (GitHub has no includes).
 readme-figures:
-	$(PYTHON) tools/readme_figures.py
+	$(PYTHON) benchmarks/readme_figures.py
 
 clean:
 	rm -rf index .index.* .pytest_cache site

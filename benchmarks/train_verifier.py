@@ -258,8 +258,8 @@ def write(model: Any, folder: Path, manifest: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.iterdir():
         old.unlink()
-    (folder / "model.txt").write_text(model.model_to_string(), encoding="utf-8")
-    manifest["files"] = {"model.txt": sha(folder / "model.txt")}
+    (folder / "model.json").write_text(json.dumps(model.dump_model()), encoding="utf-8")
+    manifest["files"] = {"model.json": sha(folder / "model.json")}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n",
                                           encoding="utf-8")
 
@@ -276,7 +276,7 @@ def main() -> int:
     threshold, chosen = threshold_for(model, refusal)
     print(json.dumps({"threshold": threshold, **chosen}, indent=1))
     manifest = {
-        "version": 1, "design": "trees", "model": "model.txt", "features": list(FEATURES),
+        "version": 1, "design": "trees", "model": "model.json", "features": list(FEATURES),
         "top": max(len(r["candidates"]) for r in train), "threshold": threshold,
         "refusal": refusal, "limits": {}, "params": PARAMS, "rounds": ROUNDS,
         "data": {s: sha(DATA / f"{s}.jsonl") for s in ("train", "train-single", "gsomia",

@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def report(split: str) -> str:
-    import lightgbm
     import train_verifier as tv
     from sklearn.metrics import roc_auc_score
 
@@ -35,7 +34,9 @@ def report(split: str) -> str:
     from assistant.qa.verifier import FOLDER, calibrated
 
     manifest = json.loads((FOLDER / "manifest.json").read_text(encoding="utf-8"))
-    model = lightgbm.Booster(model_str=(FOLDER / "model.txt").read_text(encoding="utf-8"))
+    from assistant.qa.trees import Trees
+
+    model = Trees(json.loads((FOLDER / manifest["model"]).read_text(encoding="utf-8")))
     old = Model.fitted()
     rows = tv.load(split)
     probs = tv.per_question(rows, model.predict(tv.matrix(rows)[0]))

@@ -2,12 +2,12 @@
 a candidate sentence is to answer a question. It re-ranks the candidates (answer selection)
 and its best probability is the refusal score.
 
-The shipped model lives in ``assistant/qa/verifier/``: a LightGBM model saved as text over
-:mod:`.verifier_features` (and, in the stacked design, the score of a cross-encoder
-fine-tuned from all-MiniLM-L6-v2 and run with onnxruntime), and ``manifest.json`` with the
-sha256 of every file, the features, the threshold and the figures on ``dev``. Files load
-only after their checksums match; nothing is unpickled. ``benchmarks/train_verifier.py``
-writes them.
+The shipped model lives in ``assistant/qa/verifier/``: gradient-boosted trees over
+:mod:`.verifier_features`, trained with LightGBM and saved as its JSON dump (walked by
+:mod:`.trees`, so answering needs no LightGBM), and ``manifest.json`` with the sha256 of
+every file, the features, the threshold, the refusal calibration and the figures on
+``dev``. Files load only after their checksums match; nothing is unpickled.
+``benchmarks/train_verifier.py`` writes them.
 
 >>> Verifier.load(Path("/nonexistent")) is None
 True
@@ -30,6 +30,7 @@ from .abstain import FEATURES as ABSTAIN
 from .assemble import Limits
 from .candidates import Scored
 from .question import Question
+from .trees import Trees
 from .verifier_features import FEATURES, Documents, candidate_features
 
 FOLDER = Path(__file__).with_name("verifier")
@@ -101,9 +102,7 @@ class Verifier:
         if manifest.get("features") != expected:
             raise ModelError(f"The answer verifier in {folder} was trained on other features "
                              "than this code computes.", fix=FIX)
-        import lightgbm
-
-        booster = lightgbm.Booster(model_str=(folder / manifest["model"]).read_text("utf-8"))
+        booster = Trees(json.loads((folder / manifest["model"]).read_text("utf-8")))
         cross = None
         if manifest.get("cross"):
             from ..store.onnx_backend import OnnxCrossEncoder

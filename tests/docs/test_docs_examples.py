@@ -42,7 +42,7 @@ def _sh_commands() -> list[tuple[str, list[str]]]:
 def _schema() -> dict[str, Any]:
     import sys
 
-    sys.path.insert(0, str(REPO / "tools"))
+    sys.path.insert(0, str(REPO / "benchmarks"))
     import docs_reference
 
     return docs_reference.openapi_schema()

@@ -20,7 +20,7 @@ import pytest
 from doc_blocks import DOCS, PAGES, README, settings_variables
 from support import REPO
 
-sys.path.insert(0, str(REPO / "tools"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 import docs_reference
 import readme_figures
 

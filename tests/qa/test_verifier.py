@@ -33,10 +33,10 @@ def tiny_model(folder: Path, features: list[str] | None = None) -> Path:
                               "num_leaves": 4, "min_data_in_leaf": 5}, lightgbm.Dataset(x, y),
                              num_boost_round=20)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "model.txt").write_text(booster.model_to_string(), encoding="utf-8")
-    manifest = {"model": "model.txt", "features": features or list(FEATURES), "top": 3,
+    (folder / "model.json").write_text(json.dumps(booster.dump_model()), encoding="utf-8")
+    manifest = {"model": "model.json", "features": features or list(FEATURES), "top": 3,
                 "threshold": 0.5, "limits": {"single": 0.3},
-                "files": {"model.txt": file_sha256(folder / "model.txt")}}
+                "files": {"model.json": file_sha256(folder / "model.json")}}
     (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     return folder
 
@@ -47,7 +47,7 @@ def test_a_folder_without_a_model_loads_none(tmp_path: Path) -> None:
 
 def test_a_changed_model_file_is_refused(tmp_path: Path) -> None:
     folder = tiny_model(tmp_path / "v")
-    with (folder / "model.txt").open("a", encoding="utf-8") as handle:
+    with (folder / "model.json").open("a", encoding="utf-8") as handle:
         handle.write("\n")
     with pytest.raises(ModelError, match="does not match its checksum") as info:
         Verifier.load(folder)
@@ -83,10 +83,29 @@ def test_rerank_orders_by_probability_and_keeps_the_rest_below(tmp_path: Path) -
     assert all(a.score >= b.score for a, b in pairwise(outcome.ranked))
 
 
+def test_numpy_trees_predict_as_lightgbm_does(tmp_path: Path) -> None:
+    import lightgbm
+
+    from assistant.qa.trees import Trees
+
+    tiny_model(tmp_path / "v")
+    dump = json.loads((tmp_path / "v" / "model.json").read_text(encoding="utf-8"))
+    x = np.random.default_rng(3).random((50, len(FEATURES)))
+    x[0, 0] = np.nan  # a missing value takes the tree's default branch
+    booster = lightgbm.Booster(model_str=lightgbm.train(
+        {"objective": "binary", "verbose": -1, "seed": 1, "num_leaves": 4,
+         "min_data_in_leaf": 5}, lightgbm.Dataset(np.random.default_rng(0).random(
+             (400, len(FEATURES))), (np.random.default_rng(0).random((400, len(
+                 FEATURES)))[:, 0] > 0.5).astype(float)), num_boost_round=20).model_to_string())
+    assert np.allclose(Trees(booster.dump_model()).predict(x), booster.predict(x),
+                       atol=1e-12)
+    assert Trees(dump).predict(x).shape == (50,)
+
+
 def test_the_shipped_model_matches_its_manifest(tmp_path: Path) -> None:
     manifest = json.loads((FOLDER / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["features"][:len(FEATURES)] == list(FEATURES)
-    assert set(manifest["files"]) >= {"model.txt"}
+    assert set(manifest["files"]) >= {"model.json"}
     assert sum((FOLDER / name).stat().st_size for name in manifest["files"]) < 40 * 2**20
     copy = shutil.copytree(FOLDER, tmp_path / "v")
     assert Verifier.load(copy) is not None

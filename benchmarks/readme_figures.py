@@ -2,8 +2,8 @@
 ``<!-- figures:headline -->`` and ``<!-- /figures:headline -->``: GitHub renders the README
 without pymdownx.snippets, so the table is copied, and a test checks the copy is current.
 
-    python tools/readme_figures.py            # rewrite the README's block (make readme-figures)
-    python tools/readme_figures.py --check    # exit 1 if the README's block differs
+    python benchmarks/readme_figures.py  # rewrite the README's block (make readme-figures)
+    python benchmarks/readme_figures.py --check  # exit 1 if the README's block differs
 
 >>> with_block("a\\n<!-- figures:headline -->\\nold\\n<!-- /figures:headline -->\\nb\\n", "new\\n")
 'a\\n<!-- figures:headline -->\\nnew\\n<!-- /figures:headline -->\\nb\\n'
