@@ -4,9 +4,10 @@
     .venv/bin/python benchmarks/verifier_data.py --split train --split dev --single --gsomia
     .venv/bin/python benchmarks/train_verifier.py [--write]
 
-The verifier is a LightGBM model (gradient-boosted trees, saved as text, never pickled)
-over :mod:`assistant.qa.verifier_features`. The other design, a cross-encoder fine-tuned
-from all-MiniLM-L6-v2, is ``benchmarks/verifier_cross.py`` (the README compares the two).
+The verifier is a LightGBM model (gradient-boosted trees, saved as its JSON dump, never
+pickled, walked with numpy by ``assistant/qa/trees.py``) over
+:mod:`assistant.qa.verifier_features`. The other design, a cross-encoder fine-tuned from
+all-MiniLM-L6-v2, is ``benchmarks/verifier_cross.py`` (docs/eval.md compares the two).
 
 Fitting reads the ``train`` articles' questions, asked of their library and of each article
 alone beside the GSOMIA sources, and half of the GSOMIA tuning sets (the data the
