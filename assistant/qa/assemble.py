@@ -101,10 +101,6 @@ def _with_continuations(chosen: list[Scored], evidence: Evidence) -> list[Scored
     return out
 
 
-
-
-
-
 def _naming_speaker(question: Question, evidence: Evidence, reach: int = 3) -> int:
     """The sentence naming whoever said what the turn before quoted (-1 if nobody did):
     the quoted sentence itself, or the nearest one of its paragraph that names them."""
@@ -146,8 +142,6 @@ def _adds(cand: Scored, question: Question, multi: bool) -> bool:
 def _duplicate(cand: Scored, chosen: Sequence[Scored], evidence: Evidence) -> bool:
     return any(float(np.dot(evidence.vectors[cand.row], evidence.vectors[c.row])) > DUPLICATE
                for c in chosen)
-
-
 
 
 def short_answer(best: Scored, question: Question, evidence: Evidence) -> str | None:

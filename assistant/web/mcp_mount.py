@@ -86,7 +86,7 @@ class McpEndpoint:
         async with self._lock:
             if self._app is None:
                 module = await asyncio.to_thread(_load)
-                server = module.LibraryServer(self.api.job)
+                server = module.LibraryServer(self.api.job, self.api.settings.title)
                 app, run = module.http_app(server, self.api.settings)
                 await self._run_manager(run)
                 self._app = app

@@ -163,8 +163,9 @@ class Tools:
 class LibraryServer(MCPServer):
     """The MCP server: the tools, and each document as two read-only resources."""
 
-    def __init__(self, runner: Runner) -> None:
-        super().__init__("gsomia-assistant", title="GSOMIA Assistant", version=__version__,
+    def __init__(self, runner: Runner, title: str = Settings.title) -> None:
+        # The title agents show is the library's (ASSISTANT_TITLE), as the chat's is.
+        super().__init__("gsomia-assistant", title=title, version=__version__,
                          instructions=INSTRUCTIONS)
         self.runner = runner
         tools = Tools(runner)
@@ -227,7 +228,7 @@ def serve_stdio(assistant: Any, settings: Settings) -> int:
     """``assistant mcp``: serve over stdin/stdout until the client closes them."""
     backend = ThreadBackend(assistant, settings)
     try:
-        LibraryServer(backend.submit).run("stdio")
+        LibraryServer(backend.submit, settings.title).run("stdio")
     finally:
         backend.close()
     return 0

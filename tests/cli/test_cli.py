@@ -156,6 +156,9 @@ def test_default_sources_folder_is_relative_to_cwd(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("bad.txt", "Caf\u00e9".encode("latin-1"), "not UTF-8"),
     ("blank.txt", b"   \n", "is empty"),
+    ("report.docx", b"PK\x03\x04 this is not a zip archive", "not a valid .docx archive"),
+    ("page.html", b"<html><head><title>T</title></head><body><nav>Home</nav></body></html>",
+     "page.html"),
 ])
 def test_bad_source_file_named_and_nothing_written(tmp_path: Path, name: str, content: bytes,
                                                    message: str) -> None:

@@ -31,6 +31,7 @@ from servers import copy_index
 from support import REAL_SOURCES, WALK_OUT
 
 from assistant import Assistant, Settings
+from assistant.accounts.manage import add_user, create_token
 from assistant.cli.http_bench import Server
 from assistant.qa.timeline import parse_bound, timeline_json
 
@@ -254,6 +255,32 @@ def test_login_on_needs_an_account(guarded: Server, local: Assistant) -> None:
                     local.ask(WALK_OUT).to_json())
 
     bounded(allowed)
+
+
+def test_an_api_token_opens_an_mcp_session(built_index: tuple[Settings, dict], tmp_path: Path,
+                                          local: Assistant) -> None:
+    """An account file's API token (``assistant user token``) works on /mcp as on the API."""
+    accounts = tmp_path / "accounts.txt"
+    add_user(accounts, "carol", "a-long-passphrase", "reader")
+    token = create_token(accounts, "carol")
+    root = tmp_path / "server"
+    root.mkdir()
+    server = start(root, built_index[0].index, {"ASSISTANT_AUTH_FILE": str(accounts),
+                                                "ASSISTANT_QUERY_CACHE": "0"})
+    try:
+        wrong = httpx.post(f"{server.url}/mcp", json=INIT, timeout=30, headers={
+            **ACCEPT, "Authorization": "Bearer " + token[:-4] + "xxxx"})
+        assert wrong.status_code == 401 and set(wrong.json()) == {"error", "fix"}
+
+        async def allowed() -> None:
+            async with over_http(server.url, {"Authorization": f"Bearer {token}"}) as client:
+                result = await client.call_tool("ask", {"question": WALK_OUT})
+                assert untimed(result.structured_content) == untimed(
+                    local.ask(WALK_OUT).to_json())
+
+        bounded(allowed)
+    finally:
+        server.stop()
 
 
 def test_a_session_belongs_to_the_account_that_opened_it(guarded: Server) -> None:

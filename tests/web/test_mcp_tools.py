@@ -31,12 +31,13 @@ def bot(fast_settings: Settings, fake_embedder: FakeEmbedder) -> Assistant:
     return Assistant(fast_settings, fake_embedder, load_index(fast_settings.index))
 
 
-def session(bot: Assistant, body: Callable[[Client], Awaitable[None]]) -> None:
+def session(bot: Assistant, body: Callable[[Client], Awaitable[None]],
+            title: str = Settings.title) -> None:
     """Run ``body`` with a client connected in process to a server over ``bot``."""
     backend = ThreadBackend(bot, bot.settings)
 
     async def run() -> None:
-        async with Client(LibraryServer(backend.submit)) as client:
+        async with Client(LibraryServer(backend.submit, title)) as client:
             await body(client)
 
     try:
@@ -57,6 +58,14 @@ def test_each_tool_is_read_only_and_described(bot: Assistant) -> None:
                                                                      "source"}
 
     session(bot, body)
+
+
+def test_the_server_is_titled_as_the_library(bot: Assistant) -> None:
+    async def body(client: Client) -> None:
+        assert client.server_info is not None
+        assert client.server_info.title == "Harbour Council Papers"
+
+    session(bot, body, title="Harbour Council Papers")
 
 
 def test_tools_answer_as_the_jobs_do(bot: Assistant) -> None:
