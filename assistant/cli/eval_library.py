@@ -38,7 +38,9 @@ def _figures(library: Library) -> Callable[[list[Any], list[Any]], dict[str, Any
         for r in everything:
             r["format"] = library.format_of(r.get("article", ""))
         groups = breakdown.by_label(everything, "format")
-        print("\n" + breakdown.table(groups, "format (questions and turns)"))
+        for name, row in groups.items():
+            row["own_article"] = own_article([r for r in everything if r["format"] == name])
+        print("\n" + breakdown.table(groups, "format (questions and turns)", breakdown.WIDE))
         docs = breakdown.by_label([r for r in everything if r.get("intent") == "document"],
                                   "intent").get("document", {})
         share = own_article(everything)

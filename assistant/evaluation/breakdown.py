@@ -20,7 +20,8 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def figures(rows: Sequence[Row]) -> dict[str, float | int | None]:
-    """Counts, answer accuracy, hit@3, refusal and false refusal of some records."""
+    """Counts, answer accuracy, hit@3, refusal (all unanswerable, and on-topic only), false
+    refusal, and the accuracy on document questions, of some records."""
     ans = [r for r in rows if r["answerable"]]
     unans = [r for r in rows if not r["answerable"]]
     return {
@@ -29,7 +30,11 @@ def figures(rows: Sequence[Row]) -> dict[str, float | int | None]:
         "answer_accuracy": _mean([float(r["verdicts"]["answer_correct"]) for r in ans]),
         "hit@3": _mean([float(r["verdicts"]["hit@3"]) for r in ans if "hit@3" in r["verdicts"]]),
         "refusal_rate": _mean([float(r["abstained"]) for r in unans]),
+        "refusal_rate_on_topic": _mean([float(r["abstained"]) for r in unans
+                                        if r.get("topic", "on") != "off"]),
         "false_refusal_rate": _mean([float(r["abstained"]) for r in ans]),
+        "document_accuracy": _mean([float(r["verdicts"]["answer_correct"]) for r in ans
+                                    if r.get("intent") == "document"]),
     }
 
 
@@ -42,15 +47,22 @@ def by_label(records: Sequence[Row], label: str) -> dict[str, dict[str, float | 
     return {name: figures(rows) for name, rows in sorted(groups.items())}
 
 
-def table(groups: Mapping[str, Mapping[str, float | int | None]], title: str) -> str:
-    """A text table: one row per group."""
-    cols = ("answerable", "unanswerable", "answer_accuracy", "hit@3", "refusal_rate",
-            "false_refusal_rate")
-    heads = ("answerable", "unanswerable", "accuracy", "hit@3", "refusal", "false refusal")
+COLUMNS = {"answerable": "answerable", "unanswerable": "unanswerable",
+           "answer_accuracy": "accuracy", "hit@3": "hit@3", "refusal_rate": "refusal",
+           "false_refusal_rate": "false refusal"}
+WIDE = {**COLUMNS, "refusal_rate_on_topic": "on-topic ref.",
+        "document_accuracy": "document q.", "own_article": "own article"}
+
+
+def table(groups: Mapping[str, Mapping[str, float | int | None]], title: str,
+          columns: Mapping[str, str] = COLUMNS) -> str:
+    """A text table: one row per group, one column per key of ``columns`` (headed by its
+    value); a figure a group lacks shows as ``-``."""
+    cols, heads = tuple(columns), tuple(columns.values())
     width = max([len(title), *(len(g) for g in groups)])
     lines = [f"{title:<{width}}  " + "  ".join(f"{h:>13}" for h in heads)]
     for name, row in groups.items():
-        cells = [_cell(row[c]) for c in cols]
+        cells = [_cell(row.get(c)) for c in cols]
         lines.append(f"{name:<{width}}  " + "  ".join(f"{c:>13}" for c in cells))
     return "\n".join(lines)
 

@@ -27,3 +27,8 @@ def test_the_test_split_reaches_its_floors(tmp_path: Path) -> None:
     assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:])
     library = json.loads(report.read_text(encoding="utf-8"))["library"]
     assert library["own_article"] >= 0.95 and library["document_accuracy"] >= 0.92
+    # the per-format table carries the figures the issue asks per format
+    assert {"html", "pdf", "md", "docx"} <= set(library["by_format"])
+    for row in library["by_format"].values():
+        assert {"refusal_rate_on_topic", "document_accuracy", "own_article"} <= set(row)
+    assert "on-topic ref." in run.stdout and "own article" in run.stdout
