@@ -8,7 +8,7 @@ Reads the candidates ``benchmarks/verifier_data.py`` wrote (the library setting 
 ``--single``, each article alone). Selection at 1: of the answerable questions whose
 evidence is among the candidates, the share whose top candidate holds it (the hand-fitted
 score's top against the verifier's). AUC: the hand-fitted abstention model's confidence
-(on the heuristic lead), the verifier's best probability, and the calibrated refusal score.
+(on the heuristic lead), the verifier's best probability, and the refusal model's score.
 Nothing is fitted here; ``test`` is only measured.
 """
 
@@ -31,7 +31,7 @@ def report(split: str) -> str:
     from sklearn.metrics import roc_auc_score
 
     from assistant.qa.abstain import Model
-    from assistant.qa.verifier import FOLDER, calibrated
+    from assistant.qa.verifier import FOLDER, Verifier
 
     manifest = json.loads((FOLDER / "manifest.json").read_text(encoding="utf-8"))
     from assistant.qa.trees import Trees
@@ -48,8 +48,9 @@ def report(split: str) -> str:
     old_conf = [old.confidence(r["candidates"][0]["features"]) if r["candidates"] else 0.0
                 for r in rows]
     best = [float(p.max()) if len(p) else 0.0 for p in probs]
-    cal = [calibrated(manifest["refusal"], tv.question_features(r, p))
-           for r, p in zip(rows, probs, strict=True)]
+    shipped = Verifier.load(FOLDER)
+    assert shipped is not None and shipped.refusal is not None
+    cal = tv.refusal_scores(shipped.refusal, rows, probs)
     return (f"| {split} | {len(reach)} | {old_sel:.3f} | {new_sel:.3f} | "
             f"{roc_auc_score(labels, old_conf):.3f} | {roc_auc_score(labels, best):.3f} | "
             f"{roc_auc_score(labels, cal):.3f} |")
@@ -61,7 +62,7 @@ def main() -> int:
     args = ap.parse_args()
     print("| candidates of | questions with evidence among them | selection@1, hand-fitted "
           "score | selection@1, verifier | AUC, hand-fitted abstention | AUC, verifier's best "
-          "probability | AUC, calibrated refusal score |")
+          "probability | AUC, refusal model's score |")
     print("|---|---|---|---|---|---|---|")
     for split in args.split or ["dev", "dev-single", "test", "test-single"]:
         if (ROOT / "benchmarks" / "out" / "verifier" / f"{split}.jsonl").exists():

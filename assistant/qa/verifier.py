@@ -1,11 +1,12 @@
 """Verifier: a model learned from the test library's ``train`` articles that says how likely
 a candidate sentence is to answer a question. It re-ranks the candidates (answer selection)
-and its best probability is the refusal score.
+and a second small model of trees, reading its best probability with the lead candidate's
+signals, gives the refusal score.
 
 The shipped model lives in ``assistant/qa/verifier/``: gradient-boosted trees over
 :mod:`.verifier_features`, trained with LightGBM and saved as its JSON dump (walked by
 :mod:`.trees`, so answering needs no LightGBM), and ``manifest.json`` with the sha256 of
-every file, the features, the threshold, the refusal calibration and the figures on
+every file, the features, the threshold, the refusal model's inputs and the figures on
 ``dev``. Files load only after their checksums match; nothing is unpickled.
 ``benchmarks/train_verifier.py`` writes them.
 
@@ -38,22 +39,32 @@ MANIFEST = "manifest.json"
 FIX = "Reinstall the package, or run `.venv/bin/python benchmarks/train_verifier.py` again."
 
 
-def refusal_inputs(best: float, lead: Mapping[str, float]) -> list[float]:
-    """What the refusal calibration reads: the verifier's best probability, its log odds,
-    and the abstention signals of the candidate the verifier ranks first."""
-    p = min(max(best, 1e-6), 1 - 1e-6)
-    return [p, math.log(p / (1 - p)), *(float(lead.get(n, 0.0)) for n in ABSTAIN)]
+# Beside the verifier's best probability and the lead's abstention signals, the refusal
+# model reads the lead candidate's question kind (intent, wh-word, follow-up), its place in
+# its article and document, and what of the question it leaves out: whether a question has
+# an answer at all depends much on what kind of question it is (chosen on dev).
+REFUSAL_LEAD = tuple(n for n in FEATURES if n.startswith(("x_", "q_", "i_", "w_", "d_")))
 
 
-def calibrated(refusal: Mapping[str, Any], inputs: Sequence[float]) -> float:
-    """The logistic calibration of answerability (its weights are in the manifest).
+def refusal_inputs(best: float, lead: Mapping[str, float],
+                   row: Sequence[float] = ()) -> list[float]:
+    """What the refusal model reads: the verifier's best probability, its log odds, the
+    abstention signals of the candidate the verifier ranks first (``lead``) and that
+    candidate's :data:`REFUSAL_LEAD` features (``row``: its feature vector; none reads 0).
 
-    >>> round(calibrated({"coef": [1.0], "intercept": 0.0}, [0.0]), 2)
-    0.5
+    >>> inputs = refusal_inputs(0.5, {})
+    >>> inputs[:2], len(inputs) == 2 + len(ABSTAIN) + len(REFUSAL_LEAD)
+    ([0.5, 0.0], True)
     """
-    z = float(refusal["intercept"]) + sum(c * x for c, x in zip(refusal["coef"], inputs,
-                                                                 strict=False))
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    p = min(max(best, 1e-6), 1 - 1e-6)
+    named = dict(zip(FEATURES, row, strict=False))
+    return [p, math.log(p / (1 - p)), *(float(lead.get(n, 0.0)) for n in ABSTAIN),
+            *(float(named.get(n, 0.0)) for n in REFUSAL_LEAD)]
+
+
+def refusal_names() -> list[str]:
+    """The names of :func:`refusal_inputs`, in order (the manifest records them)."""
+    return ["best", "best_logit", *(f"a_{n}" for n in ABSTAIN), *REFUSAL_LEAD]
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,17 @@ class Outcome:
 
     ranked: list[Scored]
     confidence: float
+
+
+def _refusal_model(folder: Path, manifest: Mapping[str, Any]) -> Trees | None:
+    """The refusal model the manifest names (None: the best probability is the score)."""
+    spec = manifest.get("refusal")
+    if not spec:
+        return None
+    if spec.get("inputs") != refusal_names():
+        raise ModelError(f"The refusal model in {folder} was trained on other inputs than "
+                         "this code computes.", fix=FIX)
+    return Trees(json.loads((folder / spec["model"]).read_text("utf-8")))
 
 
 def _checked(folder: Path, manifest: Mapping[str, Any]) -> None:
@@ -76,8 +98,9 @@ class Verifier:
     """Scores and re-ranks candidate sentences; thread-safe after loading."""
 
     def __init__(self, manifest: Mapping[str, Any], booster: Any,
-                 cross: Any = None) -> None:
+                 cross: Any = None, refusal: Trees | None = None) -> None:
         self.manifest = dict(manifest)
+        self.refusal = refusal
         self.top = int(manifest["top"])
         self.threshold = float(manifest["threshold"])
         self.booster = booster
@@ -103,6 +126,7 @@ class Verifier:
             raise ModelError(f"The answer verifier in {folder} was trained on other features "
                              "than this code computes.", fix=FIX)
         booster = Trees(json.loads((folder / manifest["model"]).read_text("utf-8")))
+        refusal = _refusal_model(folder, manifest)
         cross = None
         if manifest.get("cross"):
             from ..store.onnx_backend import OnnxCrossEncoder
@@ -110,7 +134,7 @@ class Verifier:
             spec = manifest["cross"]
             cross = OnnxCrossEncoder(folder / spec["file"], folder / spec["tokenizer"],
                                      int(spec["max_length"]))
-        return cls(manifest, booster, cross)
+        return cls(manifest, booster, cross, refusal)
 
     def rerank(self, question: Question, ranked: Sequence[Scored],
                lead: Callable[[Scored], Mapping[str, float]],
@@ -131,6 +155,7 @@ class Verifier:
         rescored = [replace(top[i], score=float(probs[i])) for i in order]
         rest = [replace(s, score=-1.0) for s in ranked[self.top:]]
         best = float(probs.max())
-        if "refusal" in self.manifest:  # calibrated with the lead's abstention signals
-            best = calibrated(self.manifest["refusal"], refusal_inputs(best, lead(rescored[0])))
+        if self.refusal is not None:  # answerability, from the lead and the question's kind
+            inputs = refusal_inputs(best, lead(rescored[0]), rows[order[0]])
+            best = float(self.refusal.predict(np.array([inputs], dtype=np.float64))[0])
         return Outcome(rescored + rest, best)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FLOORS = ["answer_accuracy=0.77", "hit@3=0.89", "refusal_rate=0.30",
+FLOORS = ["answer_accuracy=0.77", "hit@3=0.89", "refusal_rate=0.47",
           "false_refusal_rate=0.02"]  # the last is a ceiling
 
 

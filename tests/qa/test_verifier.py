@@ -17,7 +17,7 @@ import pytest
 
 from assistant.errors import ModelError
 from assistant.qa.abstain import FEATURES as ABSTAIN
-from assistant.qa.verifier import FOLDER, MANIFEST, Verifier
+from assistant.qa.verifier import FOLDER, MANIFEST, Verifier, refusal_inputs, refusal_names
 from assistant.qa.verifier_features import FEATURES, Documents
 from assistant.store.onnx_backend import file_sha256
 
@@ -37,6 +37,26 @@ def tiny_model(folder: Path, features: list[str] | None = None) -> Path:
     manifest = {"model": "model.json", "features": features or list(FEATURES), "top": 3,
                 "threshold": 0.5, "limits": {"single": 0.3},
                 "files": {"model.json": file_sha256(folder / "model.json")}}
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def with_refusal(folder: Path, inputs: list[str] | None = None) -> Path:
+    """Adds a refusal model whose answerability falls as the lead's ``x_words`` rises."""
+    import lightgbm
+
+    names = refusal_names()
+    column = names.index("x_words")
+    rng = np.random.default_rng(1)
+    x = rng.random((300, len(names)))
+    y = (x[:, column] < 0.5).astype(float)
+    booster = lightgbm.train({"objective": "binary", "verbose": -1, "seed": 1,
+                              "num_leaves": 4, "min_data_in_leaf": 5}, lightgbm.Dataset(x, y),
+                             num_boost_round=20)
+    (folder / "refusal.json").write_text(json.dumps(booster.dump_model()), encoding="utf-8")
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["refusal"] = {"model": "refusal.json", "inputs": inputs or names}
+    manifest["files"]["refusal.json"] = file_sha256(folder / "refusal.json")
     (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     return folder
 
@@ -83,6 +103,24 @@ def test_rerank_orders_by_probability_and_keeps_the_rest_below(tmp_path: Path) -
     assert all(a.score >= b.score for a, b in pairwise(outcome.ranked))
 
 
+def test_a_refusal_model_of_other_inputs_is_refused(tmp_path: Path) -> None:
+    folder = with_refusal(tiny_model(tmp_path / "v"), inputs=["best"])
+    with pytest.raises(ModelError, match="other inputs"):
+        Verifier.load(folder)
+
+
+def test_the_refusal_model_reads_the_lead_candidates_features(tmp_path: Path) -> None:
+    verifier = Verifier.load(with_refusal(tiny_model(tmp_path / "v")))
+    assert verifier is not None and verifier.refusal is not None
+    row = [0.0] * len(FEATURES)
+    short, long = list(row), list(row)
+    short[FEATURES.index("x_words")], long[FEATURES.index("x_words")] = 0.1, 0.9
+    lead = dict.fromkeys(ABSTAIN, 0.0)
+    scores = verifier.refusal.predict(np.array([refusal_inputs(0.9, lead, short),
+                                                refusal_inputs(0.9, lead, long)]))
+    assert scores[0] > 0.5 > scores[1]  # the same best probability, told apart by the lead
+
+
 def test_numpy_trees_predict_as_lightgbm_does(tmp_path: Path) -> None:
     import lightgbm
 
@@ -105,7 +143,8 @@ def test_numpy_trees_predict_as_lightgbm_does(tmp_path: Path) -> None:
 def test_the_shipped_model_matches_its_manifest(tmp_path: Path) -> None:
     manifest = json.loads((FOLDER / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["features"][:len(FEATURES)] == list(FEATURES)
-    assert set(manifest["files"]) >= {"model.json"}
+    assert set(manifest["files"]) >= {"model.json", "refusal.json"}
+    assert manifest["refusal"]["inputs"] == refusal_names()
     assert sum((FOLDER / name).stat().st_size for name in manifest["files"]) < 40 * 2**20
     copy = shutil.copytree(FOLDER, tmp_path / "v")
     assert Verifier.load(copy) is not None
