@@ -26,6 +26,7 @@ from ..text import STOPWORDS, places, tokenize
 from ..text.acronyms import defined, expand
 from ..text.annotate import Note
 from ..text.neighbours import WordVectors
+from ..text.spelling import respell
 
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "LAW", "EVENT", "PRODUCT",
                 "WORK_OF_ART")
@@ -100,6 +101,22 @@ class Corpus:
                                      and bool(tokenize(w)))
             object.__setattr__(self, "_pool", cached)
         return cached  # type: ignore[return-value]
+
+    def respelled(self, text: str) -> str:
+        """``text`` with its misspelt words read as the sources' words ("Klinger" as
+        "Klingner"; :mod:`assistant.text.spelling`).
+
+        >>> from assistant.ingest import Document
+        >>> c = Corpus.build([Document(id="d", path="d.txt", title="T",
+        ...     text="Bruce Klingner said so.")], [], [])
+        >>> c.respelled("What did Klinger say?")
+        'What did Klingner say?'
+        """
+        counts = self.__dict__.get("_spelled")
+        if counts is None:  # the sources' words and how often they occur, on first use
+            counts = Counter(re.findall(r"[a-z]+", self.text))
+            object.__setattr__(self, "_spelled", counts)
+        return respell(text, counts)
 
     def expansions(self, abbr: str) -> tuple[str, ...]:
         """What an abbreviation stands for in these sources ("" if nothing fits)."""

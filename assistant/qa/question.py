@@ -240,14 +240,16 @@ def analyse(question: Any, history: Sequence[Any] = (), corpus: Corpus | None = 
             parse: Callable[[str], nlp.Parsed] = nlp.parse) -> Question:
     """Validate ``question`` (and the earlier questions) and analyse it in their context.
 
-    With a ``corpus`` (the loaded sources), names are linked to the sources' names and
-    the document a question names is found; without one, only the wording is read.
+    With a ``corpus`` (the loaded sources), misspelt words are read as the sources' words,
+    names are linked to the sources' names and the document a question names is found;
+    without one, only the wording is read.
     ``previous`` is what the answer to the turn before gave, for follow-ups. ``parse``
     parses the question (the ``Assistant`` passes one that batches concurrent questions).
     """
     asked = validate_question(question)
-    text = unmarked(asked)
-    earlier = tuple(unmarked(validate_question(h)) for h in history
+    spell = corpus.respelled if corpus is not None else str
+    text = spell(unmarked(asked))
+    earlier = tuple(spell(unmarked(validate_question(h))) for h in history
                     if not isinstance(h, str) or h.strip())
     query = context_query(text, earlier, previous)
     parsed = parse(text)

@@ -142,3 +142,15 @@ def test_who_said_that_names_the_speaker_of_the_quote_before(bot: Assistant) -> 
     answer = bot.ask("who said that?", history=[first])
     assert answer.short_answer == "Claire Dubois"
     assert "Claire Dubois, a maritime lawyer" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("When was the Ever Givn refloated?", "When was the Ever Given refloated?"),
+    ("What does the Suez Canal Authorty do?", "What does the Suez Canal Authority do?"),
+    ("how many containers was the ship carying", "how many containers was the ship carrying"),
+])
+def test_a_misspelt_question_gets_the_answer_to_the_spelt_one(bot: Assistant, typed: str,
+                                                               meant: str) -> None:
+    wrong, right = bot.ask(typed), bot.ask(meant)
+    assert not right.abstained
+    assert (wrong.text, wrong.abstained) == (right.text, right.abstained)
