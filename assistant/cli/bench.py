@@ -251,51 +251,50 @@ def throughput(bot: Any) -> dict[str, Any]:
             "chunk_words": bot.settings.chunk_words}
 
 
+STEPS = ("index", "load", "warm ask", "ratio", "throughput", "cold ask", "serve")
+
+
+def _timed_load(local: Settings, result: dict[str, Any]) -> Any:
+    """Load the assistant, noting the time it took and the embedding backend."""
+    from ..qa import Assistant
+
+    t0 = time.perf_counter()
+    bot = Assistant.load(local)
+    result["load_in_process_s"] = round(time.perf_counter() - t0, 2)
+    result["embed_backend"] = bot.embedder.backend
+    return bot
+
+
 def run(settings: Settings, questions_path: Path, quick: bool,
         progress: Callable[[str], None]) -> dict[str, Any]:
     """Every figure of ``assistant bench``; ``quick`` uses fewer runs and questions."""
     from tqdm import tqdm
 
-    from ..qa import Assistant
-
     questions = [q.question for q in load_questions(questions_path)]
     runs, repeats = (2, 1) if quick else (5, 3)
     http_questions = questions[:16] if quick else questions
     result: dict[str, Any] = {"machine": machine(), "quick": quick}
-    steps = ["index", "load", "warm ask", "ratio", "throughput", "cold ask", "serve"]
     with tempfile.TemporaryDirectory(prefix="assistant-bench-") as tmp, \
-            tqdm(total=len(steps), desc="bench", unit="step") as bar:
+            tqdm(total=len(STEPS), desc="bench", unit="step") as bar:
         work = Path(tmp)
         local = settings.replace(index=work / "idx" / "index")
         _seed_model_cache(settings, local)
 
-        def step(name: str) -> None:
+        def step(name: str, measure: Callable[[], Any]) -> Any:
             bar.set_postfix_str(name)
+            value = measure()
+            bar.update()
+            return value
 
-        step("index")
-        result["index"] = index_times(local, work, runs)
-        bar.update()
-        step("load")
-        t0 = time.perf_counter()
-        bot = Assistant.load(local)
-        result["load_in_process_s"] = round(time.perf_counter() - t0, 2)
-        result["embed_backend"] = bot.embedder.backend
-        bar.update()
-        step("warm ask")
-        result["warm_ask_ms"] = warm_ask(bot, questions, repeats)
-        bar.update()
-        step("ratio")
-        result["ratio_to_plain_torch_encode"] = ratio_to_torch(bot, questions)
-        bar.update()
-        step("throughput")
-        result["embedding_throughput"] = throughput(bot)
-        bar.update()
-        step("cold ask")
-        result["cold_ask_s"] = cold_ask(local, local.index, runs)
-        bar.update()
-        step("serve")
-        result["serve"] = serve_figures(local, local.index, work, http_questions)
-        bar.update()
+        result["index"] = step("index", lambda: index_times(local, work, runs))
+        bot = step("load", lambda: _timed_load(local, result))
+        result["warm_ask_ms"] = step("warm ask", lambda: warm_ask(bot, questions, repeats))
+        result["ratio_to_plain_torch_encode"] = step(
+            "ratio", lambda: ratio_to_torch(bot, questions))
+        result["embedding_throughput"] = step("throughput", lambda: throughput(bot))
+        result["cold_ask_s"] = step("cold ask", lambda: cold_ask(local, local.index, runs))
+        result["serve"] = step(
+            "serve", lambda: serve_figures(local, local.index, work, http_questions))
     return result
 
 

@@ -300,11 +300,30 @@ def _ints(text: str) -> list[int]:
     return values
 
 
+def _server_phases(server: Server, items: Sequence[Item], reference: Sequence[str], first: bool,
+                   args: Any, say: Say) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The phases run against one started server (all client counts and the soak on the
+    first server; 16 clients on the others), and the soak's memory figures."""
+    rss_start = server.rss_mb()
+    if args.warmup:  # lazy first-use costs (a lane's tokenizer, batch shapes)
+        run_phase(server, items, reference, "warm-up", 16, args.warmup, args.seconds, say)
+    phases = [run_phase(server, items, reference, f"{n} clients", n, args.requests,
+                        args.seconds, say) for n in (_ints(args.clients) if first else [16])]
+    soak = None
+    if first and args.soak:
+        phase = run_phase(server, items, reference, f"soak {args.soak}", 16, args.soak,
+                          max(args.seconds, args.soak / 20), say)
+        phases.append(phase)
+        soak = {"rss_start_mb": rss_start, "rss_before_mb": phase["rss_before_mb"],
+                "rss_after_mb": phase["rss_after_mb"], "growth_pct": round(
+                    (phase["rss_after_mb"] / phase["rss_before_mb"] - 1) * 100, 2)}
+    return phases, soak
+
+
 def run_http(settings: Settings, args: Any, say: Say) -> dict[str, Any]:
     """Every phase against a fresh server per ``--workers`` value; the report."""
     import psutil
 
-    clients, workers = _ints(args.clients), _ints(args.workers)
     items = question_items()
     workdir = _workdir(settings)
     try:
@@ -313,26 +332,13 @@ def run_http(settings: Settings, args: Any, say: Say) -> dict[str, Any]:
         reference, baseline = in_process(local, items)
         say(f"in-process Assistant.ask: median {baseline['median_ms']} ms")
         phases, soak = [], None
-        for position, count in enumerate(workers):
+        for position, count in enumerate(_ints(args.workers)):
             server = Server(workdir, Path(settings.sources), count, args.cache)
             try:
                 server.wait()
-                rss_start = server.rss_mb()
-                if args.warmup:  # lazy first-use costs (a lane's tokenizer, batch shapes)
-                    run_phase(server, items, reference, "warm-up", 16, args.warmup,
-                              args.seconds, say)
-                plan = clients if position == 0 else [16]
-                for n in plan:
-                    phases.append({"workers": count, **run_phase(
-                        server, items, reference, f"{n} clients", n, args.requests,
-                        args.seconds, say)})
-                if position == 0 and args.soak:
-                    phase = run_phase(server, items, reference, f"soak {args.soak}", 16,
-                                      args.soak, max(args.seconds, args.soak / 20), say)
-                    phases.append({"workers": count, **phase})
-                    soak = {"rss_start_mb": rss_start, "rss_before_mb": phase["rss_before_mb"],
-                            "rss_after_mb": phase["rss_after_mb"], "growth_pct": round(
-                                (phase["rss_after_mb"] / phase["rss_before_mb"] - 1) * 100, 2)}
+                ran, soaked = _server_phases(server, items, reference, position == 0, args, say)
+                phases += [{"workers": count, **phase} for phase in ran]
+                soak = soak or soaked
             finally:
                 server.stop()
     finally:

@@ -98,6 +98,36 @@ def _valid(onnx_path: Path, source: str, warn: bool) -> bool:
     return False
 
 
+def _copied_from(elsewhere: Sequence[Path], onnx_path: Path, source: str) -> bool:
+    """Copy a verified export of the same model from another cache folder, if one has it."""
+    for folder in elsewhere:
+        other = Path(folder) / onnx_path.name
+        if other.resolve() != onnx_path.resolve() and _valid(other, source, warn=False):
+            for src, dst in ((other, onnx_path),
+                             (other.with_suffix(".json"), onnx_path.with_suffix(".json"))):
+                tmp = dst.with_name(f".{dst.name}.copy")
+                shutil.copyfile(src, tmp)
+                os.replace(tmp, dst)
+            if _valid(onnx_path, source, warn=False):
+                return True
+    return False
+
+
+def _quantized(fp32: Path) -> Path:
+    """The int8 (dynamic) quantisation of an fp32 export, beside it."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out = fp32.with_name("model-int8.onnx")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)  # the quantiser logs every tensor at INFO
+    try:
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
+    finally:
+        root.setLevel(level)
+    return out
+
+
 def cached_model(model_path: str, model_id: str, variant: str, cache_dir: Path,
                  exporter: Callable[[str, Path], None], elsewhere: Sequence[Path] = ()) -> Path:
     """The path of a verified ONNX export of the model, exporting it first if needed.
@@ -113,31 +143,13 @@ def cached_model(model_path: str, model_id: str, variant: str, cache_dir: Path,
     if _valid(onnx_path, source, warn=True):
         return onnx_path
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    for folder in elsewhere:
-        other = Path(folder) / onnx_path.name
-        if other.resolve() != onnx_path.resolve() and _valid(other, source, warn=False):
-            for src, dst in ((other, onnx_path), (other.with_suffix(".json"), meta_path)):
-                tmp = dst.with_name(f".{dst.name}.copy")
-                shutil.copyfile(src, tmp)
-                os.replace(tmp, dst)
-            if _valid(onnx_path, source, warn=False):
-                return onnx_path
+    if _copied_from(elsewhere, onnx_path, source):
+        return onnx_path
     log.info("Exporting %s to ONNX (%s) in %s; done once.", model_id, variant, cache_dir)
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".export-") as tmp:
         fp32 = Path(tmp) / "model.onnx"
         exporter(model_path, fp32)
-        out = fp32
-        if variant == "onnx-int8":
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
-            out = Path(tmp) / "model-int8.onnx"
-            root = logging.getLogger()
-            level = root.level
-            root.setLevel(logging.WARNING)  # the quantiser logs every tensor at INFO
-            try:
-                quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
-            finally:
-                root.setLevel(level)
+        out = _quantized(fp32) if variant == "onnx-int8" else fp32
         meta = {"model_id": model_id, "variant": variant, "source": source, "opset": OPSET,
                 "sha256": file_sha256(out)}
         os.replace(out, onnx_path)
