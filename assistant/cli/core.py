@@ -64,6 +64,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def format_answer(answer: Any, width: int = 88) -> str:
     """Readable text: the answer, then each citation (or the closest passages)."""
     text, lines = answer.text, []
+    if getattr(answer, "read_as", None):  # misspelt words were read as the sources' words
+        lines.append(textwrap.fill(f"(Read as: {answer.read_as})", width))
     lead = re.match(r"\*\*(.+?)\*\* (\[\d+\])\. ", text)
     if lead:  # the short answer, on a line of its own
         lines.append(f"Answer: {lead.group(1)} {lead.group(2)}")

@@ -302,10 +302,12 @@ class Assistant:
         timings = {**(timings or {}), "embed_ms": (t1 - t0) * 1e3, **search_ms,
                    "retrieval_ms": (t2 - t0) * 1e3, "answer_ms": (t3 - t2) * 1e3,
                    "total_ms": (t3 - (started or t0)) * 1e3}
+        respelt = question.asked and question.text != unmarked(question.asked)
         return Answer(question.asked or question.text, outcome.text, outcome.abstained,
                       outcome.citations,
                       tuple(passages), timings, outcome.confidence, question.query,
-                      outcome.short_answer, question.intent)
+                      outcome.short_answer, question.intent,
+                      question.text if respelt else None)
 
     def _search(self, retriever: Retriever, question: Question, qvec: np.ndarray, k: int,
                 mode: str) -> tuple[list[Passage], dict[str, float]]:

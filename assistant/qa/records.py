@@ -60,6 +60,7 @@ class Answer:
     retrieval_query: str = ""
     short_answer: str | None = None
     intent: str = ""
+    read_as: str | None = None  # the question as read, when misspelt words were corrected
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,7 @@ class Answer:
             "answer": self.text,
             "short_answer": self.short_answer,
             "intent": self.intent,
+            "read_as": self.read_as,
             "abstained": self.abstained,
             "confidence": round(self.confidence, 4),
             "citations": [c.to_json() for c in self.citations],

@@ -80,6 +80,9 @@ class AskResponse(Open):
     timings_ms: dict[str, float]
     short_answer: str | None = None
     intent: str | None = None
+    read_as: str | None = Field(None, description="The question as it was read, when "
+                                "misspelt words were read as words of the sources "
+                                "(\"Klinger\" as \"Klingner\"); null when read as asked.")
 
 
 class Error(BaseModel):

@@ -98,6 +98,9 @@ def chat_text(answer: Answer, token: str = "") -> str:
     else:
         body = linked_answer(answer, token)
     actions = _actions(token) if token else ""
+    if answer.read_as:  # misspelt words were read as the sources' words: say how
+        body = (f'<span class="gs-read-as">Read as: {escape_chat(answer.read_as)}</span><br>'
+                f"{body}")
     return f'<div class="gs-answer">{body}<br>{timings_line(answer.timings_ms)}{actions}</div>'
 
 

@@ -40,6 +40,7 @@ mark.gs-flash {{ background: #fcd34d; outline: 2px solid var(--gs-focus); }}
 .gs-other {{ margin-bottom: .5rem; }}
 .gs-panel-error p {{ color: var(--gs-subdued); font-style: italic; }}
 #gs-chat .gs-timings {{ color: var(--gs-subdued); font-size: .8rem; }}
+#gs-chat .gs-read-as {{ color: var(--gs-subdued); font-style: italic; }}
 #gs-chat .gs-error {{ color: #b91c1c; }}
 #gs-chat .gs-from {{ display: inline-block; margin-top: .3rem; }}
 #gs-chat a.gs-cite {{ color: var(--gs-focus); text-decoration: underline; cursor: pointer;

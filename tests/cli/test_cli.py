@@ -256,3 +256,14 @@ def test_ask_readable_output(built_index: tuple, tmp_path: Path) -> None:
 
 def test_repo_has_console_script() -> None:
     assert 'assistant = "assistant.cli:main"' in (REPO / "pyproject.toml").read_text()
+
+
+def test_the_text_answer_says_how_a_respelt_question_was_read() -> None:
+    from assistant.cli.core import format_answer
+    from assistant.qa.records import Answer
+
+    plain = Answer("Who wrote it?", "Nobody. [1]", False, (), ())
+    assert "Read as" not in format_answer(plain)
+    read = Answer("What did Klinger say?", "It ended.", True, (), (),
+                  read_as="What did Klingner say?")
+    assert format_answer(read).splitlines()[0] == "(Read as: What did Klingner say?)"

@@ -154,3 +154,5 @@ def test_a_misspelt_question_gets_the_answer_to_the_spelt_one(bot: Assistant, ty
     wrong, right = bot.ask(typed), bot.ask(meant)
     assert not right.abstained
     assert (wrong.text, wrong.abstained) == (right.text, right.abstained)
+    assert wrong.read_as == meant and wrong.to_json()["read_as"] == meant  # said, not hidden
+    assert right.read_as is None and wrong.question == typed

@@ -188,8 +188,8 @@ def test_feedback_that_cannot_be_written_says_not_saved(tmp_path: Path) -> None:
 def test_api_ask_returns_the_cli_json_and_raises_gr_error(chat: tuple[app.ChatApp, Any]) -> None:
     chat_app, _ = chat
     result = chat_app.api_ask("When was GSOMIA signed?")
-    assert set(result) == {"question", "answer", "short_answer", "intent", "abstained",
-                           "confidence", "citations",
+    assert set(result) == {"question", "answer", "short_answer", "intent", "read_as",
+                           "abstained", "confidence", "citations",
                            "passages", "timings_ms"}
     for bad in ("", "x" * 2001):
         with pytest.raises(gr.Error):

@@ -253,3 +253,11 @@ def test_library_lists_documents_counts_and_state() -> None:
     stale = IndexStatus("stale", "sources changed: a.txt", "bad date", {})
     html = r.render_library(list(DOCS.values()), {}, stale)
     assert ">stale<" in html and "sources changed: a.txt" in html and "bad date" in html
+
+
+def test_a_respelt_question_says_how_it_was_read() -> None:
+    plain = r.chat_text(answer(text="It ended. [1]"), "tok")
+    assert "gs-read-as" not in plain
+    read = r.chat_text(replace(answer(text="It ended. [1]"), read_as=f"Why {EVIL}?"), "tok")
+    assert with_class(read, "gs-read-as")[0].text.startswith("Read as: Why ")
+    assert_inert(read, template=False)  # chat text, not a gr.HTML template
