@@ -17,6 +17,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import REPO, free_port, http_status
@@ -61,6 +62,23 @@ def copy_index(index_from: Path, root: Path) -> Path:
     if cache.is_dir():
         shutil.copytree(cache, root / CACHE)
     return index
+
+
+def serve_copy(root: Path, index: Path, sources: Path = REPO / "sources", workers: int = 1,
+               env: Mapping[str, str] | None = None) -> Any:
+    """``assistant serve`` as the HTTP benchmark starts it (:class:`http_bench.Server`),
+    over a copy of ``index`` in ``root`` (never the developer's ./index), once it answers;
+    stopped again if it never does."""
+    from assistant.cli.http_bench import Server as HttpServer
+
+    copy_index(index, root)
+    server = HttpServer(root, sources, workers, cache=True, extra_env=dict(env or {}))
+    try:
+        server.wait()
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 def server_env(root: Path, sources: Path, index: Path,

@@ -124,7 +124,7 @@ def validate_question(question: Any) -> str:
     cleaned = " ".join(normalize_characters(question).split())
     if not " ".join(_TAG.sub(" ", cleaned).split()):
         raise QuestionError("The question is empty.",
-                            fix='Type a question, e.g. "When was GSOMIA signed?".')
+                            fix='Type a question, e.g. "Who wrote this article?".')
     return cleaned
 
 

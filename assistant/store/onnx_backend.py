@@ -98,6 +98,19 @@ def _valid(onnx_path: Path, source: str, warn: bool) -> bool:
     return False
 
 
+def _session(onnx_path: Path, threads: int) -> Any:
+    """An onnxruntime CPU session: ``threads`` inside an operator, one across, every graph
+    optimisation, warnings and errors only."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+
 def _copied_from(elsewhere: Sequence[Path], onnx_path: Path, source: str) -> bool:
     """Copy a verified export of the same model from another cache folder, if one has it."""
     for folder in elsewhere:
@@ -163,20 +176,12 @@ class OnnxEncoder:
     """Mean-pooled, normalised sentence vectors from an ONNX export of the model."""
 
     def __init__(self, onnx_path: Path, model_path: str, threads: int = 1) -> None:
-        import onnxruntime as ort
-
         config = json.loads(Path(model_path, "sentence_bert_config.json").read_text("utf-8"))
         self.max_length = int(config.get("max_seq_length", 256))
         self.lower = bool(config.get("do_lower_case", False))
         self.model_path = model_path
         self.tokenizer = _tokenizer(model_path, self.max_length)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(onnx_path), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = _session(onnx_path, threads)
 
     def sibling(self) -> OnnxEncoder:
         """An encoder sharing this one's session with its own tokenizer, for another thread.
@@ -262,20 +267,13 @@ class OnnxCrossEncoder:
 
     def __init__(self, onnx_path: Path, tokenizer_path: Path, max_length: int,
                  threads: int = 1) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.tokenizer_path, self.max_length = tokenizer_path, max_length
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(max_length)
         self.tokenizer.no_padding()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(onnx_path), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = _session(onnx_path, threads)
         self._local = threading.local()
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:

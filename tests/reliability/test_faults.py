@@ -1,17 +1,13 @@
-"""Faults: index builds killed with SIGKILL, damaged index files met through the CLI, and
-sources edited, added and removed under a running assistant.
+"""Faults: index builds killed with SIGKILL, and sources edited, added and removed under a
+running assistant (damaged index files met through the CLI are in test_damaged_index.py).
 
-test_disk.py already covers truncated, bit-flipped and deleted files, a broken, missing
-or foreign-version manifest and a missing chunk row at the ``load_index`` level; this file
-adds zero-byte files, the same faults as the command line meets them (one clean line, a
-non-zero exit, no traceback), build processes killed at each named step of a build (the
+Build processes and incremental adds are killed at each named step (the
 ``ASSISTANT_TEST_KILL_AT`` test hook, see assistant/store/crashpoints.py: no timers, no
-races), and live source changes while questions are being answered.
+races), and sources change while questions are being answered.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -25,10 +21,10 @@ from typing import Any
 
 import pytest
 from servers import copy_index
-from support import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, FakeEmbedder, resign
+from support import ARTICLE_2019, ARTICLE_2020, REAL_SOURCES, FakeEmbedder
 
 from assistant.config import Settings
-from assistant.errors import AssistantError, IndexCorruptError
+from assistant.errors import AssistantError
 from assistant.evaluation.metrics import contains_any
 from assistant.ingest.sources import fingerprint
 from assistant.qa import Assistant
@@ -37,8 +33,6 @@ from assistant.store.crashpoints import ENV as KILL_AT
 from assistant.store.disk import MANIFEST, load_index, read_manifest
 
 TESTS = Path(__file__).parents[1]  # where support.py (the fake embedder) lives
-INDEX_FILES = ("chunks.faiss", "sentences.faiss", "sentences.npy", "documents.jsonl",
-               "chunks.jsonl", "sentences.jsonl", MANIFEST)
 NEW_PARAGRAPH = ("\n\nIn a later note, the archivist Pemberton Quillfeather catalogued the "
                  "GSOMIA papers in a single blue folder.\n")
 NEW_MARKER = "Pemberton Quillfeather"
@@ -243,95 +237,6 @@ def test_sigkill_during_an_incremental_add_leaves_old_or_new(tmp_path: Path) -> 
     assert run.returncode == 0, run.stderr[-2000:]
     assert not (sources / ".staging").exists() or not any((sources / ".staging").iterdir())
     assert index_version(index, old_fp, fingerprint(sources)) == "new"
-
-
-# --- damaged files, the library and the command line ----------------------------------------
-
-@pytest.mark.parametrize("name", INDEX_FILES)
-def test_zero_byte_file_is_named(fast_settings: Settings, name: str) -> None:
-    build_index(fast_settings, FakeEmbedder())
-    (fast_settings.index / name).write_bytes(b"")
-    with pytest.raises(IndexCorruptError) as info:
-        load_index(fast_settings.index)
-    assert name in str(info.value) and "assistant index" in str(info.value)
-
-
-def test_zero_byte_manifest_stops_ensure_index(fast_settings: Settings) -> None:
-    """A damaged manifest is reported, never silently replaced by an empty index."""
-    build_index(fast_settings, FakeEmbedder())
-    (fast_settings.index / MANIFEST).write_bytes(b"")
-    with pytest.raises(IndexCorruptError, match="not valid JSON"):
-        ensure_index(fast_settings, FakeEmbedder())
-
-
-def _zero(name: str) -> Callable[[Path], None]:
-    return lambda index: (index / name).write_bytes(b"")
-
-
-def _drop_chunk_row(index: Path) -> None:
-    path = index / "chunks.jsonl"
-    path.write_bytes(b"".join(path.read_bytes().splitlines(True)[:-1]))
-    resign(index, "chunks.jsonl")
-
-
-def _flip(name: str) -> Callable[[Path], None]:
-    def flip(index: Path) -> None:
-        data = bytearray((index / name).read_bytes())
-        data[len(data) // 2] ^= 0x40
-        (index / name).write_bytes(bytes(data))
-    return flip
-
-
-def _truncate(name: str) -> Callable[[Path], None]:
-    def truncate(index: Path) -> None:
-        data = (index / name).read_bytes()
-        (index / name).write_bytes(data[: len(data) // 3])
-    return truncate
-
-
-def _version(index: Path) -> None:
-    manifest = json.loads((index / MANIFEST).read_text())
-    manifest["format_version"] = 99
-    (index / MANIFEST).write_text(json.dumps(manifest))
-
-
-CLI_FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
-    **{f"{name} zero bytes": (_zero(name), name) for name in INDEX_FILES},
-    "chunks.faiss bit-flipped": (_flip("chunks.faiss"), "chunks.faiss"),
-    "sentences.npy truncated": (_truncate("sentences.npy"), "sentences.npy"),
-    "chunk BM25 scores zero bytes": (_zero("chunks.bm25.data.npy"), "chunks.bm25.data.npy"),
-    "window BM25 terms bit-flipped": (_flip("windows.bm25.vocab.json"),
-                                      "windows.bm25.vocab.json"),
-    "documents.jsonl deleted": (lambda i: (i / "documents.jsonl").unlink(), "documents.jsonl"),
-    "manifest deleted": (lambda i: (i / MANIFEST).unlink(), MANIFEST),
-    "manifest malformed": (lambda i: (i / MANIFEST).write_text("{nope"), MANIFEST),
-    "manifest of another version": (_version, MANIFEST),
-    "chunk row missing": (_drop_chunk_row, "chunks"),
-}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("fault", list(CLI_FAULTS))
-def test_cli_reports_a_damaged_index_in_one_line(built_index: tuple[Settings, dict],
-                                                 tmp_path: Path, fault: str) -> None:
-    settings, _ = built_index
-    damage, named = CLI_FAULTS[fault]
-    index = tmp_path / "index"
-    shutil.copytree(settings.index, index)
-    damage(index)
-    before = {p.name: p.read_bytes() for p in index.iterdir()}
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "ASSISTANT_INDEX": str(index), "ASSISTANT_SOURCES": str(REAL_SOURCES)}
-    run = subprocess.run([sys.executable, "-m", "assistant", "ask", "--json",
-                          "When was GSOMIA signed?"], env=env, cwd=tmp_path,
-                         capture_output=True, text=True, timeout=180)
-    assert run.returncode == 1, (run.returncode, run.stderr[-2000:])
-    assert run.stdout == ""
-    lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), run.stderr[-2000:]
-    assert named in lines[0] and "assistant index" in lines[0]
-    assert "Traceback" not in run.stderr
-    assert {p.name: p.read_bytes() for p in index.iterdir()} == before  # nothing overwritten
 
 
 # --- sources changing under a running assistant ---------------------------------------------

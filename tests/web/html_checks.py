@@ -48,6 +48,8 @@ class _Collector(HTMLParser):
     def handle_data(self, data: str) -> None:
         for element in self._open:
             element.text += data
+# Script, an event handler, a script link and template syntax, for every rendered field.
+XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script> [x](javascript:alert(3)) ${x}"
 
 
 def elements(html: str) -> list[Element]:

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
+from servers import serve_copy as start
 
 from assistant import Assistant, Settings
 from assistant.cli.http_bench import Server
@@ -34,24 +35,6 @@ ACCOUNT = ("alice", "s3cret:pw")
 NEW_DOC = ("The Zorblatt Accord on lunar intelligence sharing was signed in Reykjavik "
            "on 3 March 2031 by the two governments.\n")
 pytestmark = pytest.mark.slow
-
-
-def start(root: Path, index: Path, sources: Path = REPO / "sources", workers: int = 1,
-          env: dict[str, str] | None = None) -> Server:
-    """A server over a copy of ``index`` (built from sources/ for this session, never the
-    developer's ./index)."""
-    (root / "index").parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(index, root / "index")
-    cache = REPO / ".assistant-cache"
-    if cache.is_dir():
-        shutil.copytree(cache, root / ".assistant-cache")
-    server = Server(root, sources, workers, cache=True, extra_env=env)
-    try:
-        server.wait()
-    except BaseException:
-        server.stop()
-        raise
-    return server
 
 
 @pytest.fixture(scope="module")

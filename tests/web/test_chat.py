@@ -17,13 +17,12 @@ from typing import Any
 
 import gradio as gr
 import pytest
-from support import REPO, conversation, free_port, http_status
+from support import REPO, free_port, http_status
 
 from assistant.accounts import Accounts, Gate
 from assistant.cli.commands import load_gate, parse_auth
 from assistant.config import Settings
 from assistant.errors import ConfigError, UsageError
-from assistant.evaluation.metrics import contains_any
 from assistant.ingest.sources import Document
 from assistant.qa import IndexStatus
 from assistant.qa.answering import Answer, Citation
@@ -271,76 +270,6 @@ def test_auth_pairs(tmp_path: Path) -> None:
     assert load_gate(settings.replace(auth_file=auth_file), None, None) is not None
     with pytest.raises(ConfigError, match="does not exist"):
         load_gate(settings, tmp_path / "missing.txt", None)
-
-
-# --- real model: follow-up chains through the functions the web page uses -------------
-
-# Conversations of evals/followups.jsonl: every turn is checked against its accepted
-# answers as `assistant eval` checks them (contains_any on the answer text).
-CHAINS = ("c01", "c03", "c04", "c09")
-
-
-@pytest.fixture(scope="module")
-def real_chat(built_index: tuple[Settings, dict], tmp_path_factory: pytest.TempPathFactory
-              ) -> app.ChatApp:
-    from assistant.qa import Assistant
-
-    settings, _ = built_index
-    settings = settings.replace(feedback_log=tmp_path_factory.mktemp("fb") / "feedback.jsonl")
-    return app.ChatApp(Assistant.load(settings), settings)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("conversation_id", CHAINS)
-def test_follow_up_chain_is_answered_in_context(real_chat: app.ChatApp,
-                                                conversation_id: str) -> None:
-    session = app.new_session()
-    turns = conversation(conversation_id).turns
-    for turn in turns:
-        earlier = list(session["questions"])
-        session, answer = app.ask_in_session(real_chat.assistant, session, turn.question)
-        if earlier:  # the retrieval query carried the conversation
-            assert answer.retrieval_query != turn.question
-            assert earlier[-1] in answer.retrieval_query
-        assert not answer.abstained and contains_any(answer.text, turn.answers), (
-            turn.id, turn.question, turn.answers, answer.text)
-    assert session["questions"] == [t.question for t in turns]
-
-
-@pytest.mark.slow
-def test_why_did_seoul_want_to_end_it_is_answered_with_a_reason(real_chat: app.ChatApp
-                                                               ) -> None:
-    session, _ = app.ask_in_session(real_chat.assistant, app.new_session(),
-                                    "When was GSOMIA signed?")
-    _, answer = app.ask_in_session(real_chat.assistant, session, "Why did Seoul want to end it?")
-    # The reasons the sources give (accepted answers of q019 and c03t2).
-    reasons = ("export restrictions", "white list", "comfort women", "forced Korean labourers")
-    assert not answer.abstained and contains_any(answer.text, reasons), answer.text
-
-
-@pytest.mark.slow
-def test_off_topic_follow_up_still_abstains(real_chat: app.ChatApp) -> None:
-    session, _ = app.ask_in_session(real_chat.assistant, app.new_session(),
-                                    "Why did South Korea walk out of GSOMIA?")
-    _, answer = app.ask_in_session(real_chat.assistant, session,
-                                   "What is the best recipe for banana bread?")
-    assert answer.abstained and answer.citations == ()
-
-
-@pytest.mark.slow
-def test_respond_renders_a_real_follow_up(real_chat: app.ChatApp) -> None:
-    state, messages = app.new_session(), []
-    turns = conversation("c09").turns[:2]  # What is TISA? Which other country is in it...?
-    for turn in turns:
-        _, messages, state, panel = real_chat.respond(turn.question, messages, state, 5,
-                                                      "hybrid")
-    assert "[1]" in messages[-1]["content"]
-    assert contains_any(messages[-1]["content"], turns[1].answers)
-    assert "<mark" in panel and "Why Did South Korea Walk Out Of The GSOMIA?" in panel
-    exported = real_chat.answer_file([state["answers"]["3"]["token"], "md"])
-    assert exported is not None
-    md = exported["text"]
-    assert md.startswith(f"# {turns[1].question}") and contains_any(md, turns[1].answers)
 
 
 def test_session_keeps_only_what_feedback_needs(chat: tuple[app.ChatApp, Any]) -> None:

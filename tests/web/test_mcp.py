@@ -27,7 +27,7 @@ import pytest
 from mcp import Client, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
-from servers import copy_index
+from servers import copy_index, serve_copy
 from support import REAL_SOURCES, WALK_OUT
 
 from assistant import Assistant, Settings
@@ -48,14 +48,7 @@ ACCEPT = {"Accept": "application/json, text/event-stream"}
 
 def start(root: Path, index: Path, env: dict[str, str]) -> Server:
     """``assistant serve`` over a copy of ``index`` (never the developer's ./index)."""
-    copy_index(index, root)
-    server = Server(root, REAL_SOURCES, 1, cache=True, extra_env=env)
-    try:
-        server.wait()
-    except BaseException:
-        server.stop()
-        raise
-    return server
+    return serve_copy(root, index, REAL_SOURCES, env=env)
 
 
 @pytest.fixture(scope="module")
